@@ -1,0 +1,57 @@
+# Everything a fresh machine needs is installed by these targets (see README).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+KAFKA_PORT ?= 9092
+CLICKHOUSE_TCP_PORT ?= 9000
+CLICKHOUSE_HTTP_PORT ?= 8124
+
+.PHONY: run test bench up down lint deps venv kafka-jars clickhouse-server clean
+
+## run: the embedded stack (chDB in-process, data under ./data)
+run: venv
+	$(BIN)/clickstream migrate
+	@echo "The embedded ClickHouse schema is ready under ./data/clickhouse."
+	@echo "The collector and demo storefront are not built yet (open issues 3, 6, 8): 'make run' serves them once they land."
+
+## test: every test, against the real Kafka broker, chDB and the 18.16 server
+test: deps
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+## bench: the benchmarks in bench/ (figures go to BENCHMARKS.md)
+bench: venv
+	$(BIN)/python -m bench
+
+## up / down: a real local Kafka broker and ClickHouse server (production code path)
+up: deps
+	deploy/local/kafka.sh start $(KAFKA_PORT)
+	deploy/local/clickhouse-server.sh start $(CLICKHOUSE_TCP_PORT) $(CLICKHOUSE_HTTP_PORT)
+
+down:
+	deploy/local/kafka.sh stop
+	deploy/local/clickhouse-server.sh stop
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+deps: venv kafka-jars clickhouse-server
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+kafka-jars:
+	deploy/local/kafka.sh fetch
+
+clickhouse-server:
+	deploy/local/clickhouse-server.sh install
+
+clean:
+	rm -rf $(VENV) .runtime deploy/local/kafka/lib

@@ -1,0 +1,190 @@
+"""ClickHouse in-process through chDB: the embedded default.
+
+One process owns a chDB data directory (a second process fails to open it), and one process can
+open only one chDB directory. So whoever serves the embedded mode owns the data and other readers go
+through it; inside the process, every `ChdbWarehouse` on the same path shares one chDB session
+(counted, closed with the last user). chDB sessions are not safe for concurrent use: calls are
+serialised with a lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import orjson
+
+from clickstream.warehouse.base import (
+    QueryResult,
+    WarehouseError,
+    check_columns,
+    quote_column,
+    quote_identifier,
+)
+from clickstream.warehouse.json_values import convert
+
+# Settings that make JSON output lossless for the conversion back into Python values.
+_JSON_OUTPUT_SETTINGS = {
+    "output_format_json_quote_64bit_integers": 0,
+    "output_format_json_quote_decimals": 1,
+    "output_format_json_quote_denormals": 1,
+    "output_format_json_named_tuples_as_objects": 0,
+}
+
+
+def _settings_clause(settings: Mapping[str, Any]) -> str:
+    parts = []
+    for name, value in settings.items():
+        if not name.replace("_", "").isalnum():
+            raise ValueError(f"invalid setting name {name!r}")
+        literal = (
+            str(int(value))
+            if isinstance(value, bool | int)
+            else "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
+        )
+        parts.append(f"{name} = {literal}")
+    return " SETTINGS " + ", ".join(parts) if parts else ""
+
+
+def _escape_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+def _parameter_text(value: Any, nested: bool = False) -> str:
+    """ClickHouse reads query parameter values in its escaped text format."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        text = value.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+    elif isinstance(value, list | tuple):
+        text = "[" + ",".join(_parameter_text(item, nested=True) for item in value) + "]"
+        return text
+    else:
+        text = str(value)
+    if nested and isinstance(value, str | datetime | date | UUID):
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return _escape_text(text)
+
+
+def _json_default(value: Any) -> Any:
+    # Decimal and anything else orjson does not know travel as strings; ClickHouse parses them.
+    return str(value)
+
+
+class _SharedSession:
+    """The process's one chDB session, shared by all warehouses on its path."""
+
+    _guard = threading.Lock()
+    _current: _SharedSession | None = None
+
+    def __init__(self, path: Path) -> None:
+        from chdb import session
+
+        self.path = path
+        self.lock = threading.Lock()
+        self.users = 0
+        try:
+            self.session = session.Session(str(path))
+        except Exception as error:  # chDB raises RuntimeError when the path is taken
+            raise WarehouseError(f"cannot open chDB data at {path}: {error}") from error
+
+    @classmethod
+    def acquire(cls, path: Path) -> _SharedSession:
+        with cls._guard:
+            current = cls._current
+            if current is None:
+                current = cls._current = _SharedSession(path)
+            elif current.path != path:
+                raise WarehouseError(
+                    f"this process already has chDB data open at {current.path}; "
+                    f"one process can open only one chDB directory (asked for {path})"
+                )
+            current.users += 1
+            return current
+
+    def release(self) -> None:
+        with _SharedSession._guard:
+            self.users -= 1
+            if self.users == 0:
+                with self.lock:
+                    self.session.close()
+                _SharedSession._current = None
+
+
+class ChdbWarehouse:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path).resolve()
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.url = f"chdb://{self.path}"
+        self._shared: _SharedSession | None = _SharedSession.acquire(self.path)
+
+    def _run(self, sql: str, fmt: str = "CSV", params: Mapping[str, Any] | None = None) -> Any:
+        shared = self._shared
+        if shared is None:
+            raise WarehouseError(f"{self.url} is closed")
+        with shared.lock:
+            try:
+                bound = {k: _parameter_text(v) for k, v in params.items()} if params else None
+                return shared.session.query(sql, fmt, params=bound)
+            except Exception as error:
+                raise WarehouseError(str(error)) from error
+
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
+        self._run(sql, params=params)
+
+    def query(
+        self,
+        sql: str,
+        params: Mapping[str, Any] | None = None,
+        settings: Mapping[str, Any] | None = None,
+    ) -> QueryResult:
+        all_settings = {**_JSON_OUTPUT_SETTINGS, **(settings or {})}
+        statement = sql.rstrip().rstrip(";") + _settings_clause(all_settings)
+        raw = self._run(statement, "JSONCompact", params)
+        payload = raw.bytes()
+        if not payload:
+            return QueryResult(columns=[], types=[], rows=[])
+        document = orjson.loads(payload)
+        names = [column["name"] for column in document["meta"]]
+        types = [column["type"] for column in document["meta"]]
+        rows = [
+            tuple(convert(value, type_name) for value, type_name in zip(row, types, strict=True))
+            for row in document["data"]
+        ]
+        return QueryResult(columns=names, types=types, rows=rows)
+
+    def query_raw(self, sql: str, fmt: str, params: Mapping[str, Any] | None = None) -> bytes:
+        """The answer exactly as ClickHouse formats it, for the SQL endpoint."""
+        return self._run(sql, fmt, params).bytes()
+
+    def insert(
+        self,
+        table: str,
+        columns: Mapping[str, Sequence[Any]],
+        *,
+        dedup_token: str | None = None,
+    ) -> int:
+        rows = check_columns(columns)
+        if rows == 0:
+            return 0
+        settings: dict[str, Any] = {"date_time_input_format": "best_effort"}
+        if dedup_token is not None:
+            settings |= {"insert_deduplicate": 1, "insert_deduplication_token": dedup_token}
+        column_list = ", ".join(quote_column(name) for name in columns)
+        body = orjson.dumps(dict(columns), default=_json_default).decode()
+        self._run(
+            f"INSERT INTO {quote_identifier(table)} ({column_list})"
+            f"{_settings_clause(settings)} FORMAT JSONColumns {body}"
+        )
+        return rows
+
+    def close(self) -> None:
+        if self._shared is not None:
+            self._shared.release()
+            self._shared = None

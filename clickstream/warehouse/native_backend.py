@@ -1,0 +1,112 @@
+"""A ClickHouse server over the native protocol with clickhouse-driver.
+
+clickhouse-driver pings a pooled connection before each statement and reconnects when the server
+went away (a restart), so no reconnect logic lives here; network failures are reported as
+`WarehouseUnavailable` for the caller's retry and backoff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from clickhouse_driver import Client
+from clickhouse_driver import errors as driver_errors
+
+from clickstream.warehouse.base import (
+    QueryResult,
+    WarehouseError,
+    WarehouseUnavailable,
+    check_columns,
+    quote_column,
+    quote_identifier,
+)
+
+_UNAVAILABLE = (
+    driver_errors.NetworkError,
+    driver_errors.SocketTimeoutError,
+    EOFError,
+    ConnectionError,
+    OSError,
+)
+
+
+class NativeWarehouse:
+    def __init__(
+        self,
+        host: str,
+        port: int = 9000,
+        user: str = "default",
+        password: str = "",
+        database: str = "default",
+        secure: bool = False,
+        connect_timeout: float = 5.0,
+        send_receive_timeout: float = 300.0,
+    ) -> None:
+        self.url = f"clickhouse://{user}@{host}:{port}/{database}"
+        self._client = Client(
+            host=host,
+            port=port,
+            user=user,
+            password=password,
+            database=database,
+            secure=secure,
+            connect_timeout=connect_timeout,
+            send_receive_timeout=send_receive_timeout,
+            settings={"server_side_params": True},
+        )
+
+    def _call(self, sql: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return self._client.execute(sql, *args, **kwargs)
+        except _UNAVAILABLE as error:
+            self._client.disconnect()
+            raise WarehouseUnavailable(f"{self.url}: {error}") from error
+        except driver_errors.Error as error:
+            raise WarehouseError(str(error)) from error
+
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
+        self._call(sql, dict(params) if params else None)
+
+    def query(
+        self,
+        sql: str,
+        params: Mapping[str, Any] | None = None,
+        settings: Mapping[str, Any] | None = None,
+    ) -> QueryResult:
+        rows, column_types = self._call(
+            sql,
+            dict(params) if params else None,
+            with_column_types=True,
+            settings=dict(settings) if settings else None,
+        )
+        return QueryResult(
+            columns=[name for name, _ in column_types],
+            types=[type_name for _, type_name in column_types],
+            rows=[tuple(row) for row in rows],
+        )
+
+    def insert(
+        self,
+        table: str,
+        columns: Mapping[str, Sequence[Any]],
+        *,
+        dedup_token: str | None = None,
+    ) -> int:
+        rows = check_columns(columns)
+        if rows == 0:
+            return 0
+        settings: dict[str, Any] = {}
+        if dedup_token is not None:
+            settings = {"insert_deduplicate": 1, "insert_deduplication_token": dedup_token}
+        column_list = ", ".join(quote_column(name) for name in columns)
+        self._call(
+            f"INSERT INTO {quote_identifier(table)} ({column_list}) VALUES",
+            [list(values) for values in columns.values()],
+            columnar=True,
+            settings=settings or None,
+        )
+        return rows
+
+    def close(self) -> None:
+        self._client.disconnect()

@@ -1,0 +1,65 @@
+"""Pick a backend from the target URL (SPEC section 11, CLICKSTREAM_CLICKHOUSE).
+
+chdb:///absolute/path   chdb://relative/path   chdb:relative/path
+clickhouse://user:password@host:9000/database  (clickhouses:// for TLS)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from clickstream.warehouse.base import Warehouse
+
+
+@dataclass(frozen=True)
+class Target:
+    scheme: str  # "chdb" or "clickhouse"
+    path: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = 9000
+    user: str = "default"
+    password: str = ""
+    database: str = "default"
+    secure: bool = False
+
+
+def parse_url(url: str) -> Target:
+    parts = urlsplit(url)
+    if parts.scheme == "chdb":
+        raw_path = (parts.netloc + parts.path) if parts.netloc else parts.path
+        if not raw_path:
+            raise ValueError(f"chdb URL needs a path: {url!r}")
+        return Target(scheme="chdb", path=Path(unquote(raw_path)))
+    if parts.scheme in ("clickhouse", "clickhouses"):
+        secure = parts.scheme == "clickhouses"
+        return Target(
+            scheme="clickhouse",
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or (9440 if secure else 9000),
+            user=unquote(parts.username or "default"),
+            password=unquote(parts.password or ""),
+            database=parts.path.lstrip("/") or "default",
+            secure=secure,
+        )
+    raise ValueError(f"unsupported ClickHouse URL {url!r}: use chdb:///path or clickhouse://host")
+
+
+def connect(url: str) -> Warehouse:
+    target = parse_url(url)
+    if target.scheme == "chdb":
+        from clickstream.warehouse.chdb_backend import ChdbWarehouse
+
+        assert target.path is not None
+        return ChdbWarehouse(target.path)
+    from clickstream.warehouse.native_backend import NativeWarehouse
+
+    return NativeWarehouse(
+        host=target.host,
+        port=target.port,
+        user=target.user,
+        password=target.password,
+        database=target.database,
+        secure=target.secure,
+    )

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from clickstream.warehouse import Warehouse, connect
+from schemas.migrations import migrate
+from tests.support.servers import (
+    ClickHouseServer,
+    KafkaBroker,
+    start_clickhouse_server,
+    start_kafka,
+)
+
+
+@pytest.fixture(scope="session")
+def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaBroker]:
+    """The real Apache Kafka 4.x broker from Maven jars, one per test session."""
+    broker = start_kafka(tmp_path_factory.mktemp("kafka"))
+    try:
+        yield broker
+    finally:
+        broker.stop()
+
+
+@pytest.fixture(scope="session")
+def clickhouse_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClickHouseServer]:
+    """Debian's clickhouse-server 18.16: a real server for the native transport only."""
+    server = start_clickhouse_server(tmp_path_factory.mktemp("clickhouse-server"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def chdb_session_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
+    """The test process's one chDB directory (a process can open only one)."""
+    warehouse = connect(f"chdb://{tmp_path_factory.mktemp('chdb')}")
+    try:
+        yield warehouse
+    finally:
+        warehouse.close()
+
+
+@pytest.fixture
+def empty_chdb(chdb_session_warehouse: Warehouse) -> Warehouse:
+    """chDB with no clickstream database: each test starts from nothing."""
+    chdb_session_warehouse.execute("DROP DATABASE IF EXISTS clickstream SYNC")
+    return chdb_session_warehouse
+
+
+@pytest.fixture
+def migrated_chdb(empty_chdb: Warehouse) -> Warehouse:
+    migrate(empty_chdb)
+    return empty_chdb
