@@ -93,5 +93,59 @@ def schema(
         sys.stdout.buffer.write(json_schema.render())
 
 
+@app.command()
+def serve(
+    config: ConfigOption = None,
+    data_dir: DataDirOption = None,
+    kafka: Annotated[
+        str | None,
+        typer.Option("--kafka", envvar="CLICKSTREAM_KAFKA", help="Kafka bootstrap servers."),
+    ] = None,
+    write_keys: Annotated[
+        str | None,
+        typer.Option("--write-keys", envvar="CLICKSTREAM_WRITE_KEYS", help="site:key,site:key"),
+    ] = None,
+    allowed_origins: Annotated[
+        str | None,
+        typer.Option(
+            "--allowed-origins",
+            envvar="CLICKSTREAM_ALLOWED_ORIGINS",
+            help="Per-site CORS allow-list: 'site=https://a https://b;site2=*'.",
+        ),
+    ] = None,
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="uvicorn worker processes.")] = 1,
+) -> None:
+    """Run the collector (events -> Kafka, spooled to local disk while Kafka is away)."""
+    import os
+
+    import uvicorn
+
+    settings = load_settings(config, data_dir=data_dir, kafka=kafka, write_keys=write_keys)
+    # Worker processes read their settings from the environment (ingest.main.app_from_env).
+    os.environ.update(
+        CLICKSTREAM_DATA_DIR=str(settings.data_dir),
+        CLICKSTREAM_KAFKA=settings.kafka,
+        CLICKSTREAM_WRITE_KEYS=settings.write_keys,
+    )
+    if allowed_origins is not None:
+        os.environ["CLICKSTREAM_ALLOWED_ORIGINS"] = allowed_origins
+    if not settings.kafka:
+        console.print(
+            "[red]CLICKSTREAM_KAFKA / --kafka is required[/]: the embedded mode is not built yet"
+        )
+        raise typer.Exit(2)
+    uvicorn.run(
+        "ingest.main:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+    )
+
+
 def main() -> None:
     app()

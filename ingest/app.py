@@ -1,0 +1,274 @@
+"""The collector: FastAPI app that validates, enriches and durably hands events on (SPEC §4).
+
+Every accepting endpoint ends in `_accept`: validate each event, then write the good records and
+the dead letters to the sink in one durable step, then answer. 2xx means durable.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, Protocol
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
+
+from ingest.body import BodyError, read_json
+from ingest.intake import Intake, now_utc, take
+from ingest.keys import write_key_of
+from ingest.ratelimit import RateLimiter
+from ingest.record import RequestContext, partition_key
+from ingest.settings import CollectorSettings
+from ingest.spool import SpoolFull
+from schemas import json_schema
+
+PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+SINGLE_CALLS = {"track": "track", "page": "page", "identify": "identify"}
+
+
+class Sink(Protocol):
+    backlog: int  # events waiting in the local spool
+    kafka_healthy: bool
+    ready: bool  # can make new events durable now
+
+    def start(self) -> None: ...
+    async def write(self, messages: list[tuple[str, bytes, bytes]]) -> str: ...
+    def close(self) -> None: ...
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers or {}
+
+
+def _json(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        orjson.dumps(payload), status_code=status, headers=headers, media_type="application/json"
+    )
+
+
+def create_app(settings: CollectorSettings, sink: Sink) -> FastAPI:
+    registry = CollectorRegistry()
+    accepted_total = Counter(
+        "clickstream_events_accepted", "Events accepted", ["site", "path"], registry=registry
+    )
+    rejected_total = Counter(
+        "clickstream_events_rejected", "Events rejected", ["site"], registry=registry
+    )
+    requests_total = Counter(
+        "clickstream_requests", "Requests by status", ["status"], registry=registry
+    )
+    ip_limiter = RateLimiter(settings.ip_rate, settings.ip_burst)
+    key_limiter = RateLimiter(settings.key_rate, settings.key_burst)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        sink.start()  # the Kafka producer is made here, in the serving process
+        try:
+            yield
+        finally:
+            sink.close()
+
+    app = FastAPI(title="clickstream collector", version="0.1.0", lifespan=lifespan)
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, error: ApiError) -> Response:
+        requests_total.labels(str(error.status)).inc()
+        return _json({"error": error.message}, error.status, error.headers)
+
+    def client_ip(request: Request) -> str:
+        return request.client.host if request.client else ""
+
+    def cors_headers(request: Request, site: str | None) -> dict[str, str]:
+        origin = request.headers.get("origin")
+        if not origin:
+            return {}
+        if site is not None and not settings.origin_allowed(site, origin):
+            raise ApiError(403, f"origin {origin} is not allowed for this site")
+        return {
+            "Access-Control-Allow-Origin": origin,
+            "Vary": "Origin",
+            "Access-Control-Allow-Credentials": "true",
+        }
+
+    def resolve_site(request: Request, body: Any) -> str:
+        key = write_key_of(request, body)
+        if not key:
+            raise ApiError(
+                401, "write key missing: send it as Basic auth user, X-Write-Key, writeKey or ?key="
+            )
+        site = settings.site_of_key.get(key)
+        if site is None:
+            raise ApiError(401, "unknown write key")
+        return site
+
+    def check_limit(limiter: RateLimiter, who: str) -> None:
+        wait = limiter.retry_after(who)
+        if wait:
+            raise ApiError(429, "rate limit exceeded", {"Retry-After": str(wait)})
+
+    async def accept(
+        request: Request, body: Any, messages: list[Any], source: str, call: str | None = None
+    ) -> Response:
+        check_limit(ip_limiter, client_ip(request))
+        site = resolve_site(request, body)
+        check_limit(key_limiter, site)
+        headers = cors_headers(request, site)
+        if len(messages) > settings.max_events_per_request:
+            raise ApiError(413, f"at most {settings.max_events_per_request} events per request")
+        historical = isinstance(body, dict) and body.get("historical") is True
+        context = RequestContext(
+            site_id=site,
+            received_at=now_utc(),
+            user_agent=request.headers.get("user-agent", ""),
+            ip=client_ip(request),
+            source=source,
+            historical=historical,
+            keep_ip_prefix=settings.keep_ip_prefix,
+        )
+        intake: Intake = take(messages, context, call)
+        out = [(settings.topic, partition_key(r), orjson.dumps(r)) for r in intake.records]
+        out += [
+            (settings.dead_letter_topic, site.encode(), orjson.dumps(d))
+            for d in intake.dead_letters
+        ]
+        try:
+            await sink.write(out)
+        except SpoolFull as error:
+            raise ApiError(
+                503, "temporarily unable to store events; retry later", {"Retry-After": "5"}
+            ) from error
+        accepted_total.labels(site, source).inc(len(intake.records))
+        rejected_total.labels(site).inc(len(intake.rejections))
+        status = 400 if intake.rejections and not intake.records else 200
+        requests_total.labels(str(status)).inc()
+        return _json(
+            {"accepted": len(intake.records), "rejected": [r.as_json() for r in intake.rejections]},
+            status,
+            headers,
+        )
+
+    async def body_of(request: Request) -> Any:
+        try:
+            return await read_json(request, settings.max_body_bytes)
+        except BodyError as error:
+            raise ApiError(error.status, error.message) from error
+
+    @app.post("/v1/batch", summary="Send a batch of events (native or Segment format)")
+    async def batch(request: Request) -> Response:
+        body = await body_of(request)
+        if isinstance(body, list):
+            messages = body
+        elif isinstance(body, dict) and isinstance(body.get("batch"), list):
+            messages = body["batch"]
+        elif isinstance(body, dict) and isinstance(body.get("events"), list):
+            messages = body["events"]
+        else:
+            raise ApiError(400, "body must be an array of events or an object with 'batch'")
+        sent_at = body.get("sentAt") if isinstance(body, dict) else None
+        if sent_at is not None:
+            messages = [
+                {"sentAt": sent_at, **m} if isinstance(m, dict) and "event_id" not in m else m
+                for m in messages
+            ]
+        return await accept(request, body, messages, "batch")
+
+    for path, call in SINGLE_CALLS.items():
+
+        async def single(request: Request, call: str = call) -> Response:
+            body = await body_of(request)
+            if not isinstance(body, dict):
+                raise ApiError(400, "body must be one event object")
+            message = {key: value for key, value in body.items() if key != "writeKey"}
+            return await accept(
+                request, body, [message], call, call=None if "event_id" in message else call
+            )
+
+        app.add_api_route(f"/v1/{path}", single, methods=["POST"], summary=f"Send one {call} event")
+
+    @app.get("/v1/p.gif", summary="Tracking pixel for clients without JavaScript")
+    async def pixel(request: Request) -> Response:
+        query = request.query_params
+        event: dict[str, Any] = {
+            "event_id": query.get("event_id") or str(uuid.uuid4()),
+            "type": query.get("type", "page_view"),
+            "url": query.get("url") or request.headers.get("referer", ""),
+        }
+        for name in (
+            "anonymous_id",
+            "user_id",
+            "session_id",
+            "referrer",
+            "title",
+            "product_id",
+            "order_id",
+            "revenue",
+            "currency",
+        ):
+            if query.get(name):
+                event[name] = query[name]
+        if "anonymous_id" not in event and "user_id" not in event:
+            event["anonymous_id"] = "pixel:" + uuid.uuid4().hex
+        response = await accept(request, None, [event], "pixel")
+        if response.status_code != 200:
+            return response
+        return Response(
+            PIXEL, media_type="image/gif", headers={"Cache-Control": "no-store, max-age=0"}
+        )
+
+    @app.options("/v1/{path:path}", include_in_schema=False)
+    async def preflight(request: Request) -> Response:
+        origin = request.headers.get("origin", "")
+        key = write_key_of(request)
+        site = settings.site_of_key.get(key or "")
+        allowed = bool(origin) and (
+            settings.origin_allowed(site, origin)
+            if site
+            else any(settings.origin_allowed(s, origin) for s in set(settings.site_of_key.values()))
+        )
+        if not allowed:
+            return Response(status_code=403)
+        return Response(
+            status_code=204,
+            headers={
+                "Access-Control-Allow-Origin": origin,
+                "Vary": "Origin",
+                "Access-Control-Allow-Methods": "POST, GET, OPTIONS",
+                "Access-Control-Allow-Headers": request.headers.get(
+                    "access-control-request-headers", "content-type, authorization, x-write-key"
+                ),
+                "Access-Control-Allow-Credentials": "true",
+                "Access-Control-Max-Age": "86400",
+            },
+        )
+
+    @app.get("/healthz", summary="The process is up")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", summary="Writes can be accepted durably")
+    async def readyz() -> Response:
+        ready = sink.ready
+        return _json(
+            {"ready": ready, "kafka": sink.kafka_healthy, "spool_backlog": sink.backlog},
+            200 if ready else 503,
+        )
+
+    @app.get("/metrics", summary="Prometheus metrics")
+    async def metrics() -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    @app.get("/v1/schema/event.json", summary="JSON Schema of the native event")
+    async def event_schema() -> Response:
+        return Response(json_schema.render(), media_type="application/schema+json")
+
+    @app.exception_handler(404)
+    async def not_found(request: Request, _: Exception) -> JSONResponse:
+        return JSONResponse({"error": f"no such endpoint {request.url.path}"}, status_code=404)
+
+    return app
