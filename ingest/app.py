@@ -17,9 +17,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
 
+from ingest import openapi
 from ingest.body import BodyError, read_json
 from ingest.intake import Intake, now_utc, take
 from ingest.keys import write_key_of
+from ingest.messages import pack
 from ingest.ratelimit import RateLimiter
 from ingest.record import RequestContext, partition_key
 from ingest.settings import CollectorSettings
@@ -132,11 +134,8 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastAPI:
             keep_ip_prefix=settings.keep_ip_prefix,
         )
         intake: Intake = take(messages, context, call)
-        out = [(settings.topic, partition_key(r), orjson.dumps(r)) for r in intake.records]
-        out += [
-            (settings.dead_letter_topic, site.encode(), orjson.dumps(d))
-            for d in intake.dead_letters
-        ]
+        out = pack(settings.topic, intake.records, partition_key)
+        out += pack(settings.dead_letter_topic, intake.dead_letters, lambda _: site.encode())
         try:
             await sink.write(out)
         except SpoolFull as error:
@@ -271,4 +270,5 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastAPI:
     async def not_found(request: Request, _: Exception) -> JSONResponse:
         return JSONResponse({"error": f"no such endpoint {request.url.path}"}, status_code=404)
 
+    openapi.install(app)
     return app

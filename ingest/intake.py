@@ -4,6 +4,7 @@ reason. One bad event never sinks the good ones."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,7 @@ from schemas.errors import field_errors
 from schemas.event import Event
 
 MAX_DEAD_LETTER_PAYLOAD = 64 * 1024
+log = logging.getLogger("clickstream.ingest")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,9 @@ def take(messages: list[Any], context: RequestContext, call: str | None = None) 
                 problems.append((error.field, error.reason))
             except ValidationError as error:
                 problems.extend((e.field, e.reason) for e in field_errors(error))
+            except Exception:  # a bug must not turn one odd event into a 500 for the batch
+                log.exception("unexpected failure processing event %d", index)
+                problems.append(("", "internal error while processing this event"))
         first_field = problems[0][0] if problems else ""
         reason = "; ".join(f"{name or 'event'}: {why}" for name, why in problems)
         rejection = Rejection(index, event_id, event_type, first_field, reason)

@@ -25,6 +25,13 @@ log = logging.getLogger("clickstream.ingest")
 Message = tuple[str, bytes, bytes]  # topic, key, value
 
 
+def _settle(
+    loop: asyncio.AbstractEventLoop, outcome: asyncio.Future[bool], ok: bool, _: object
+) -> None:
+    """Called on the producer's I/O thread: resolve the waiting request's future on its loop."""
+    loop.call_soon_threadsafe(lambda: outcome.done() or outcome.set_result(ok))
+
+
 class KafkaSink:
     def __init__(
         self,
@@ -76,51 +83,60 @@ class KafkaSink:
         if not messages:
             return "kafka"
         if self._kafka_healthy and not len(self.spool):
-            try:
-                await self._send_and_wait(messages)
+            unacknowledged = await self._send_and_wait(messages)
+            if not unacknowledged:
                 return "kafka"
-            except (KafkaError, TimeoutError, OSError) as error:
-                log.warning(
-                    "Kafka did not acknowledge %d events (%s); spooling", len(messages), error
-                )
-                self._kafka_healthy = False
+            log.warning(
+                "Kafka did not acknowledge %d of %d messages; spooling them",
+                len(unacknowledged),
+                len(messages),
+            )
+            self._kafka_healthy = False
+            messages = unacknowledged
         await asyncio.to_thread(self.spool.append, list(messages))
         return "spool"
 
-    async def _send_and_wait(self, messages: Sequence[Message]) -> None:
+    async def _send_and_wait(self, messages: Sequence[Message]) -> list[Message]:
+        """Send all, wait until each is acknowledged or failed; return the ones not acknowledged.
+        Waiting for every outcome (not the first failure) keeps an acknowledged message from being
+        spooled again, so it reaches the topic once."""
         assert self._producer is not None, "start() was not called"
         loop = asyncio.get_running_loop()
-        remaining = len(messages)
-        done: asyncio.Future[None] = loop.create_future()
+        outcomes: list[asyncio.Future[bool]] = []
+        try:
+            for topic, key, value in messages:
+                outcome: asyncio.Future[bool] = loop.create_future()
+                outcomes.append(outcome)
+                future = self._producer.send(topic, key=key, value=value)
+                future.add_callback(_settle, loop, outcome, True)
+                future.add_errback(_settle, loop, outcome, False)
+        except (KafkaError, OSError) as error:  # no metadata within max_block_ms: Kafka is away
+            log.warning("Kafka refused a send: %s", error)
+        if outcomes:
+            await asyncio.wait(outcomes, timeout=self.ack_timeout + 2)
+        return [
+            message
+            for index, message in enumerate(messages)
+            if index >= len(outcomes) or not outcomes[index].done() or not outcomes[index].result()
+        ]
 
-        def acknowledged(_: object) -> None:
-            nonlocal remaining
-            remaining -= 1
-            if remaining == 0 and not done.done():
-                done.set_result(None)
-
-        def failed(error: BaseException) -> None:
-            if not done.done():
-                done.set_exception(error)
-
-        def on_success(metadata: object) -> None:
-            loop.call_soon_threadsafe(acknowledged, metadata)
-
-        def on_error(error: BaseException) -> None:
-            loop.call_soon_threadsafe(failed, error)
-
-        for topic, key, value in messages:
-            future = self._producer.send(topic, key=key, value=value)
-            future.add_callback(on_success)
-            future.add_errback(on_error)
-        await asyncio.wait_for(done, timeout=self.ack_timeout + 1)
-
-    def _send_blocking(self, messages: list[SpooledMessage]) -> None:
+    def _send_blocking(self, messages: list[SpooledMessage]) -> list[SpooledMessage]:
+        """Send spooled messages; returns those Kafka acknowledged."""
         assert self._producer is not None
-        futures = [self._producer.send(m.topic, key=m.key, value=m.value) for m in messages]
-        self._producer.flush(timeout=self.ack_timeout)
-        for future in futures:
-            future.get(timeout=self.ack_timeout)
+        futures = []
+        for message in messages:
+            try:
+                futures.append(
+                    self._producer.send(message.topic, key=message.key, value=message.value)
+                )
+            except (KafkaError, OSError):
+                break
+        self._producer.flush(timeout=self.ack_timeout + 2)
+        acknowledged = []
+        for message, future in zip(messages, futures, strict=False):
+            if future.is_done and future.succeeded():
+                acknowledged.append(message)
+        return acknowledged
 
     def _replay_loop(self) -> None:
         backoff = 0.2
@@ -131,13 +147,15 @@ class KafkaSink:
                 self._stop.wait(0.2)
                 continue
             try:
-                self._send_blocking(batch)
+                acknowledged = self._send_blocking(batch)
             except (KafkaError, TimeoutError, OSError) as error:
-                log.info("spool replay waiting for Kafka: %s", error)
+                log.info("spool replay: %s", error)
+                acknowledged = []
+            self.spool.remove(acknowledged)
+            if len(acknowledged) < len(batch):
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, 5.0)
                 continue
-            self.spool.remove(batch)
             backoff = 0.2
             if not len(self.spool):
                 log.info("spool drained into Kafka")

@@ -76,9 +76,14 @@ def is_segment(message: dict[str, Any]) -> bool:
     """Native events carry `event_id`; Segment messages carry camelCase ids or a Segment call."""
     if "event_id" in message:
         return False
-    return message.get("type") in SEGMENT_CALLS or bool(
-        SEGMENT_KEYS.intersection(message) - {"type"}
-    )
+    if _call_of(message) in SEGMENT_CALLS:
+        return True
+    return bool(SEGMENT_KEYS.intersection(message) - {"type"})
+
+
+def _call_of(message: dict[str, Any], default: str | None = None) -> str | None:
+    kind = message.get("type", default)
+    return kind if isinstance(kind, str) else None
 
 
 def normalise_name(name: str) -> str:
@@ -135,7 +140,7 @@ def _items(products: Any) -> list[Any]:
 def to_native(message: dict[str, Any], call: str | None = None) -> dict[str, Any]:
     """One Segment message -> a native event dict (not yet validated). `call` is the endpoint's
     call type (`/v1/track` -> "track") for messages that do not say their type."""
-    kind = message.get("type", call)
+    kind = _call_of(message, call)
     if kind not in SEGMENT_CALLS:
         raise SegmentError("type", f"unknown Segment call type {kind!r}")
     context = _dict(message.get("context"), "context")

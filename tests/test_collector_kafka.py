@@ -13,6 +13,7 @@ import orjson
 import pytest
 from kafka import KafkaConsumer
 
+from ingest.messages import unpack
 from tests.support.collector import CollectorProcess
 from tests.support.servers import KafkaBroker
 
@@ -50,10 +51,10 @@ def read_topic(
     found: dict[str, dict[str, Any]] = {}
     copies: dict[str, int] = {}
     for message in consumer:
-        value = orjson.loads(message.value)
-        if value.get(key) in wanted:
-            found[value[key]] = value | {"_key": message.key, "_partition": message.partition}
-            copies[value[key]] = copies.get(value[key], 0) + 1
+        for value in unpack(message.value):
+            if value.get(key) in wanted:
+                found[value[key]] = value | {"_key": message.key, "_partition": message.partition}
+                copies[value[key]] = copies.get(value[key], 0) + 1
     consumer.close()
     for name, count in copies.items():
         found[name]["_copies"] = count

@@ -20,7 +20,9 @@ class CollectorProcess:
         kafka: str,
         write_keys: str = "shop:shop-key",
         extra_env: dict[str, str] | None = None,
+        workers: int = 1,
     ) -> None:
+        self.workers = workers
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -36,7 +38,16 @@ class CollectorProcess:
     def start(self, timeout: float = 60.0) -> None:
         log = open(self.data_dir / "serve.log", "ab")  # noqa: SIM115 - the child keeps it
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "clickstream", "serve", "--port", str(self.port)],
+            [
+                sys.executable,
+                "-m",
+                "clickstream",
+                "serve",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(self.workers),
+            ],
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=log,
