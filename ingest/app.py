@@ -15,10 +15,12 @@ from typing import Any, Protocol
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
 
 from ingest import openapi
 from ingest.body import BodyError, read_json
+from ingest.fast_path import FastPath
 from ingest.intake import Intake, now_utc, take
 from ingest.keys import write_key_of
 from ingest.messages import pack
@@ -29,6 +31,7 @@ from ingest.spool import SpoolFull
 from schemas import json_schema
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+HOT_PATHS = ("/v1/batch", "/v1/track", "/v1/page", "/v1/identify")
 SINGLE_CALLS = {"track": "track", "page": "page", "identify": "identify"}
 
 
@@ -54,7 +57,7 @@ def _json(payload: Any, status: int = 200, headers: dict[str, str] | None = None
     )
 
 
-def create_app(settings: CollectorSettings, sink: Sink) -> FastAPI:
+def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
     registry = CollectorRegistry()
     accepted_total = Counter(
         "clickstream_events_accepted", "Events accepted", ["site", "path"], registry=registry
@@ -82,6 +85,9 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastAPI:
     async def api_error(request: Request, error: ApiError) -> Response:
         requests_total.labels(str(error.status)).inc()
         return _json({"error": error.message}, error.status, error.headers)
+
+    async def fast_path_error(request: Request, error: Exception) -> Response | None:
+        return await api_error(request, error) if isinstance(error, ApiError) else None
 
     def client_ip(request: Request) -> str:
         return request.client.host if request.client else ""
@@ -271,4 +277,9 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastAPI:
         return JSONResponse({"error": f"no such endpoint {request.url.path}"}, status_code=404)
 
     openapi.install(app)
-    return app
+    hot_routes = {
+        route.path: route.endpoint
+        for route in app.routes
+        if isinstance(route, APIRoute) and route.path in HOT_PATHS
+    }
+    return FastPath(app, hot_routes, fast_path_error)

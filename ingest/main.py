@@ -6,11 +6,10 @@ from __future__ import annotations
 import logging
 import os
 
-from fastapi import FastAPI
-
 from clickstream.config import load_settings
 from clickstream.kafka_topics import ensure_topics
 from ingest.app import create_app
+from ingest.fast_path import FastPath
 from ingest.kafka_sink import KafkaSink
 from ingest.settings import CollectorSettings, parse_allowed_origins
 from ingest.spool import Spool
@@ -37,7 +36,7 @@ def collector_settings() -> CollectorSettings:
     )
 
 
-def app_from_env() -> FastAPI:
+def app_from_env() -> FastPath:
     settings = load_settings()
     if not settings.kafka:
         raise SystemExit(

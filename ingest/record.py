@@ -4,14 +4,16 @@ object that travels through Kafka (or the spool) to the loader. Column names are
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import orjson
 
 from ingest.clock import event_time
-from ingest.enrich import classify_traffic, parse_user_agent, truncate_ip
+from ingest.enrich import Traffic, classify_traffic, parse_user_agent, truncate_ip
+from ingest.enrich.traffic import UTM_FIELDS
 from schemas.event import Event
 
 
@@ -27,7 +29,14 @@ class RequestContext:
 
 
 def _time_text(value: datetime) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+    """UTC time as ClickHouse reads DateTime64(3): "2026-03-01 10:00:00.123"."""
+    return value.astimezone(UTC).isoformat(sep=" ", timespec="milliseconds")[:23]
+
+
+@lru_cache(maxsize=65_536)
+def _traffic(url: str, referrer: str, utm: tuple[str, str, str, str, str]) -> Traffic:
+    """Page URLs and referrers repeat across visitors: classify each combination once."""
+    return classify_traffic(url, referrer, utm=dict(zip(UTM_FIELDS, utm, strict=True)))
 
 
 def _money(value: Decimal | None) -> str:
@@ -47,16 +56,10 @@ def _property_text(value: Any) -> str:
 def build_record(event: Event, context: RequestContext) -> dict[str, Any]:
     times = event_time(event.ts, event.sent_at, context.received_at, context.historical)
     device = parse_user_agent(event.user_agent or context.user_agent)
-    traffic = classify_traffic(
+    traffic = _traffic(
         event.url,
         event.referrer,
-        utm={
-            "utm_source": event.utm_source,
-            "utm_medium": event.utm_medium,
-            "utm_campaign": event.utm_campaign,
-            "utm_term": event.utm_term,
-            "utm_content": event.utm_content,
-        },
+        (event.utm_source, event.utm_medium, event.utm_campaign, event.utm_term, event.utm_content),
     )
     client_ip = str(event.ip) if event.ip is not None else context.ip
     order_id = event.order_id

@@ -8,6 +8,7 @@ explicit so that a hostile or broken sender gets a 400 naming the field instead 
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from ipaddress import IPv4Address, IPv6Address
@@ -49,8 +50,11 @@ MAX_PROPERTY_KEY_LENGTH = 128
 MAX_PROPERTY_STRING_LENGTH = 4096
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
 def _no_control_chars(value: str) -> str:
-    if any(ord(ch) < 32 and ch not in "\t" for ch in value):
+    if _CONTROL_CHARS.search(value):
         raise ValueError("must not contain control characters")
     return value
 
@@ -190,9 +194,9 @@ class Event(BaseModel):
     currency: Currency | None = None
     order_id: _Text(128) = ""
     revenue: Money | None = None
-    items: Annotated[list[Item], Field(max_length=MAX_ITEMS)] = []
+    items: Annotated[list[Item], Field(max_length=MAX_ITEMS, default_factory=list)]
 
-    properties: Properties = {}
+    properties: Annotated[Properties, Field(default_factory=dict)]
 
     @model_validator(mode="after")
     def _type_specific_rules(self) -> Event:

@@ -7,12 +7,14 @@ dual-stack socket reports for IPv4 clients) is truncated as the IPv4 address it 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network, IPv6Network, ip_address
 
 IPV4_PREFIX = 24
 IPV6_PREFIX = 48
 
 
+@lru_cache(maxsize=65_536)  # one client sends many events: parse its address once
 def truncate_ip(address: str | None) -> str:
     """Return the network address of `address`'s /24 (IPv4) or /48 (IPv6); "" if not an IP."""
     if not address or not isinstance(address, str):

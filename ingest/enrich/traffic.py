@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
 MAX_VALUE_LENGTH = 256
@@ -173,6 +174,7 @@ _COUNTRY_SECOND_LEVELS = frozenset({"co", "com"})
 
 # "scheme:" not followed by a digit: "about:blank" has a scheme, "shop.example:8080/" has none.
 _HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:(?!\d)")
+_SIMPLE_HOST = re.compile(r"^https?://([A-Za-z0-9.-]+)(?=[/?#]|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +248,7 @@ def _channel(
 
 
 def _query(url: str) -> dict[str, list[str]]:
-    if not isinstance(url, str):
+    if not isinstance(url, str) or "?" not in url:
         return {}
     try:
         return parse_qs(urlsplit(url).query)
@@ -270,6 +272,9 @@ def _host(url: str) -> str:
     """Lower-case host of `url` without "www." or a trailing dot; "" if there is none."""
     if not isinstance(url, str):
         return ""
+    simple = _SIMPLE_HOST.match(url)
+    if simple:  # the common "https://host/..." without port, user or odd characters
+        return simple.group(1).lower().rstrip(".").removeprefix("www.")[:MAX_VALUE_LENGTH]
     url = url.strip()
     if not url:
         return ""
@@ -283,6 +288,7 @@ def _host(url: str) -> str:
     return host[:MAX_VALUE_LENGTH]
 
 
+@lru_cache(maxsize=256)
 def _normalise_hosts(hosts: frozenset[str]) -> frozenset[str]:
     return frozenset(filter(None, (_host(host) for host in hosts)))
 
