@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.ports import free_port
+from tests.support.ports import free_ports
 from tests.support.servers import KAFKA_SCRIPT
 
 HERE = Path(__file__).parent
@@ -47,8 +47,9 @@ def ensure_wrk() -> str:
     found = shutil.which("wrk")
     if found:
         return found
-    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL
+    )
     return shutil.which("wrk") or "wrk"
 
 
@@ -74,8 +75,19 @@ def _milliseconds(text: str) -> float:
 
 
 def run_wrk(wrk: str, url: str, batch: int, pid: int, target: str, seconds: int) -> Figures:
-    command = ["taskset", "-c", "1", wrk, "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency",
-               "-s", str(LUA), url]
+    command = [
+        "taskset",
+        "-c",
+        "1",
+        wrk,
+        "-t1",
+        f"-c{CONNECTIONS}",
+        f"-d{seconds}s",
+        "--latency",
+        "-s",
+        str(LUA),
+        url,
+    ]
     env = {**os.environ, "BATCH": str(batch)}
     before = cpu_seconds(pid)
     output = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
@@ -85,10 +97,14 @@ def run_wrk(wrk: str, url: str, batch: int, pid: int, target: str, seconds: int)
     errors = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output)) else 0
     errors += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
     return Figures(
-        target=target, batch=batch, requests_per_s=rate, events_per_s=rate * batch,
+        target=target,
+        batch=batch,
+        requests_per_s=rate,
+        events_per_s=rate * batch,
         events_per_cpu_s=requests * batch / cpu if cpu else 0.0,
         p50_ms=_milliseconds(re.search(r"50%\s+(\S+)", output).group(1)),
-        p99_ms=_milliseconds(re.search(r"99%\s+(\S+)", output).group(1)), errors=errors,
+        p99_ms=_milliseconds(re.search(r"99%\s+(\S+)", output).group(1)),
+        errors=errors,
     )
 
 
@@ -109,18 +125,26 @@ for size in (1000, 50000):
     p.flush()
     print(n / (time.process_time() - start))
 """
-    out = subprocess.run(["taskset", "-c", "0", sys.executable, "-c", code], capture_output=True,
-                         text=True, check=True).stdout.split()
+    out = subprocess.run(
+        ["taskset", "-c", "0", sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     return float(out[0]), float(out[1])
 
 
 def main() -> None:
     wrk = ensure_wrk()
     workdir = Path(tempfile.mkdtemp(prefix="bench-collector-"))
-    kafka_port, controller_port = free_port(), free_port()
+    kafka_port, controller_port = free_ports(2)
     env_kafka = {**os.environ, "KAFKA_CONTROLLER_PORT": str(controller_port)}
-    subprocess.run(["taskset", "-c", "1", str(KAFKA_SCRIPT), "start", str(kafka_port),
-                    str(workdir / "kafka")], env=env_kafka, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["taskset", "-c", "1", str(KAFKA_SCRIPT), "start", str(kafka_port), str(workdir / "kafka")],
+        env=env_kafka,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     bootstrap = f"127.0.0.1:{kafka_port}"
     servers: list[subprocess.Popen[bytes]] = []
     try:
@@ -131,24 +155,55 @@ def main() -> None:
         admin.create_topics([NewTopic("bench.raw", 6, 1)])
         admin.close()
 
-        collector_port, bare_port = free_port(), free_port()
-        env = {**os.environ, "CLICKSTREAM_DATA_DIR": str(workdir / "data"),
-               "CLICKSTREAM_KAFKA": bootstrap, "CLICKSTREAM_WRITE_KEYS": "bench:bench-key"}
+        collector_port, bare_port = free_ports(2)
+        env = {
+            **os.environ,
+            "CLICKSTREAM_DATA_DIR": str(workdir / "data"),
+            "CLICKSTREAM_KAFKA": bootstrap,
+            "CLICKSTREAM_WRITE_KEYS": "bench:bench-key",
+        }
         collector = subprocess.Popen(
-            ["taskset", "-c", "0", sys.executable, "-m", "clickstream", "serve", "--port",
-             str(collector_port)], env=env, cwd=REPO)
+            [
+                "taskset",
+                "-c",
+                "0",
+                sys.executable,
+                "-m",
+                "clickstream",
+                "serve",
+                "--port",
+                str(collector_port),
+            ],
+            env=env,
+            cwd=REPO,
+        )
         bare = subprocess.Popen(
-            ["taskset", "-c", "0", sys.executable, "-m", "uvicorn", "bench.bare_app:app",
-             "--port", str(bare_port), "--log-level", "warning", "--no-access-log"], cwd=REPO)
+            [
+                "taskset",
+                "-c",
+                "0",
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "bench.bare_app:app",
+                "--port",
+                str(bare_port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
+            cwd=REPO,
+        )
         servers += [collector, bare]
         wait_http(f"http://127.0.0.1:{collector_port}/healthz")
         wait_http(f"http://127.0.0.1:{bare_port}/")
 
         results = []
         for batch in (1, 50):
-            for target, port, process in (("bare uvicorn (parse only)", bare_port, bare),
-                                          ("collector -> Kafka acks=all", collector_port,
-                                           collector)):
+            for target, port, process in (
+                ("bare uvicorn (parse only)", bare_port, bare),
+                ("collector -> Kafka acks=all", collector_port, collector),
+            ):
                 url = f"http://127.0.0.1:{port}/v1/batch"
                 run_wrk(wrk, url, batch, process.pid, target, 2)  # warm-up
                 results.append(run_wrk(wrk, url, batch, process.pid, target, DURATION))
@@ -161,15 +216,21 @@ def main() -> None:
         subprocess.run([str(KAFKA_SCRIPT), "stop", str(workdir / "kafka")], check=False)
         shutil.rmtree(workdir, ignore_errors=True)
 
-    print(f"{'target':30} {'batch':>5} {'req/s':>9} {'events/s':>10} {'ev/CPU-s':>10} "
-          f"{'p50 ms':>7} {'p99 ms':>7} {'errors':>6}")
+    print(
+        f"{'target':30} {'batch':>5} {'req/s':>9} {'events/s':>10} {'ev/CPU-s':>10} "
+        f"{'p50 ms':>7} {'p99 ms':>7} {'errors':>6}"
+    )
     for f in results:
-        print(f"{f.target:30} {f.batch:>5} {f.requests_per_s:>9.0f} {f.events_per_s:>10.0f} "
-              f"{f.events_per_cpu_s:>10.0f} {f.p50_ms:>7.2f} {f.p99_ms:>7.2f} {f.errors:>6}")
+        print(
+            f"{f.target:30} {f.batch:>5} {f.requests_per_s:>9.0f} {f.events_per_s:>10.0f} "
+            f"{f.events_per_cpu_s:>10.0f} {f.p50_ms:>7.2f} {f.p99_ms:>7.2f} {f.errors:>6}"
+        )
     if any(f.errors for f in results):
         print("INVALID RUN: some requests failed (errors column); figures above do not count")
-    print(f"kafka-python producer alone, one core: {single:,.0f} msgs/s of 1 KB; "
-          f"{packed:,.0f} msgs/s of 50 KB (= {packed * 50:,.0f} packed events/s)")
+    print(
+        f"kafka-python producer alone, one core: {single:,.0f} msgs/s of 1 KB; "
+        f"{packed:,.0f} msgs/s of 50 KB (= {packed * 50:,.0f} packed events/s)"
+    )
     print(f"collector spool backlog at the end: {state['spool_backlog']} (0 = all went to Kafka)")
 
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from clickstream.config import load_settings
+from clickstream.config import Settings, load_settings
+
+if TYPE_CHECKING:
+    from clickstream.warehouse import Warehouse
+    from pipeline.loader import Loader
 
 app = typer.Typer(
     name="clickstream",
@@ -144,6 +149,117 @@ def serve(
         workers=workers,
         log_level="warning",
         access_log=False,
+    )
+
+
+KafkaOption = Annotated[
+    str | None,
+    typer.Option("--kafka", envvar="CLICKSTREAM_KAFKA", help="Kafka bootstrap servers."),
+]
+
+
+def _loader_for(settings: Settings) -> tuple[Warehouse, Loader]:
+    from clickstream.warehouse import connect
+    from pipeline.loader import Loader
+    from schemas.migrations import migrate as apply_migrations
+
+    warehouse = connect(settings.clickhouse_url)
+    apply_migrations(warehouse)
+    return warehouse, Loader(warehouse, settings.topic, settings.dead_letter_topic)
+
+
+@app.command()
+def worker(
+    config: ConfigOption = None,
+    clickhouse: ClickHouseOption = None,
+    data_dir: DataDirOption = None,
+    kafka: KafkaOption = None,
+    group: Annotated[str, typer.Option(help="Kafka consumer group.")] = "clickstream-loader",
+    batch_rows: Annotated[int, typer.Option(min=1, help="Events per insert (at most).")] = 50_000,
+    batch_seconds: Annotated[float, typer.Option(help="Longest wait before an insert.")] = 1.0,
+    metrics_port: Annotated[
+        int | None, typer.Option(help="Serve Prometheus metrics on 127.0.0.1:PORT.")
+    ] = None,
+) -> None:
+    """Run a stream worker: Kafka -> ClickHouse, offsets committed after each stored batch."""
+    import signal
+
+    from prometheus_client import start_http_server
+
+    from clickstream.kafka_topics import ensure_topics
+    from pipeline.kafka_worker import KafkaWorker, WorkerSettings
+    from pipeline.metrics import WorkerMetrics
+
+    settings = load_settings(config, clickhouse=clickhouse, data_dir=data_dir, kafka=kafka)
+    if not settings.kafka:
+        console.print("[red]--kafka / CLICKSTREAM_KAFKA is required[/]")
+        raise typer.Exit(2)
+    warehouse, loader = _loader_for(settings)
+    ensure_topics(settings.kafka, {settings.topic: 6, settings.dead_letter_topic: 1})
+    metrics = WorkerMetrics()
+    if metrics_port:
+        start_http_server(metrics_port, addr="127.0.0.1", registry=metrics.registry)
+    stream_worker = KafkaWorker(
+        WorkerSettings(
+            settings.kafka,
+            (settings.topic, settings.dead_letter_topic),
+            group,
+            batch_rows=batch_rows,
+            batch_seconds=batch_seconds,
+        ),
+        loader,
+        metrics,
+    )
+    signal.signal(signal.SIGTERM, lambda *_: stream_worker.stop())
+    signal.signal(signal.SIGINT, lambda *_: stream_worker.stop())
+    console.print(f"worker: {settings.kafka} -> {warehouse.url} (group {group})")
+    try:
+        stream_worker.run()
+    finally:
+        warehouse.close()
+
+
+@app.command()
+def replay(
+    config: ConfigOption = None,
+    clickhouse: ClickHouseOption = None,
+    data_dir: DataDirOption = None,
+    kafka: KafkaOption = None,
+    from_offset: Annotated[int | None, typer.Option(help="Start at this offset.")] = None,
+    from_time: Annotated[
+        datetime | None, typer.Option(help="Start at the first message at/after this time (UTC).")
+    ] = None,
+    topic: Annotated[str | None, typer.Option(help="Topic (default: the events topic).")] = None,
+) -> None:
+    """Replay (backfill) a topic into ClickHouse; replayed events are not counted twice."""
+    from rich.progress import Progress
+
+    from pipeline.replay import replay as run_replay
+
+    settings = load_settings(config, clickhouse=clickhouse, data_dir=data_dir, kafka=kafka)
+    if not settings.kafka:
+        console.print("[red]--kafka / CLICKSTREAM_KAFKA is required[/]")
+        raise typer.Exit(2)
+    if from_offset is None and from_time is None:
+        from_offset = 0
+    start = from_time.replace(tzinfo=from_time.tzinfo or UTC) if from_time else None
+    warehouse, loader = _loader_for(settings)
+    try:
+        with Progress(console=console) as progress:
+            task = progress.add_task("replaying", total=None)
+            result = run_replay(
+                settings.kafka,
+                topic or settings.topic,
+                loader,
+                from_offset=from_offset,
+                from_time=start,
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+    finally:
+        warehouse.close()
+    console.print(
+        f"replayed {result.messages} messages: {result.events} events stored, "
+        f"{result.dead_letters} dead letters"
     )
 
 

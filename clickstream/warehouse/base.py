@@ -55,6 +55,14 @@ class Warehouse(Protocol):
         deduplication window."""
         ...
 
+    def insert_rows(
+        self, table: str, rows: Sequence[Mapping[str, Any]], *, dedup_token: str | None = None
+    ) -> int:
+        """Insert JSON-shaped rows (column name -> value as JSON carries it: times as
+        "YYYY-MM-DD hh:mm:ss.fff" text, decimals as text); ClickHouse types them. The loader's
+        path: records arrive from Kafka as JSON."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -184,6 +184,25 @@ class ChdbWarehouse:
         )
         return rows
 
+    def insert_rows(
+        self,
+        table: str,
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        dedup_token: str | None = None,
+    ) -> int:
+        if not rows:
+            return 0
+        settings: dict[str, Any] = {"input_format_skip_unknown_fields": 0}
+        if dedup_token is not None:
+            settings |= {"insert_deduplicate": 1, "insert_deduplication_token": dedup_token}
+        body = b"\n".join(orjson.dumps(row, default=_json_default) for row in rows).decode()
+        self._run(
+            f"INSERT INTO {quote_identifier(table)}{_settings_clause(settings)} "
+            f"FORMAT JSONEachRow {body}"
+        )
+        return len(rows)
+
     def close(self) -> None:
         if self._shared is not None:
             self._shared.release()

@@ -21,6 +21,7 @@ from clickstream.warehouse.base import (
     quote_column,
     quote_identifier,
 )
+from clickstream.warehouse.native_values import Converter, converter_for
 
 _UNAVAILABLE = (
     driver_errors.NetworkError,
@@ -44,6 +45,7 @@ class NativeWarehouse:
         send_receive_timeout: float = 300.0,
     ) -> None:
         self.url = f"clickhouse://{user}@{host}:{port}/{database}"
+        self._column_converters: dict[str, dict[str, Converter]] = {}
         self._client = Client(
             host=host,
             port=port,
@@ -107,6 +109,31 @@ class NativeWarehouse:
             settings=settings or None,
         )
         return rows
+
+    def insert_rows(
+        self,
+        table: str,
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        dedup_token: str | None = None,
+    ) -> int:
+        if not rows:
+            return 0
+        converters = self._converters(table)
+        names = [name for name in rows[0] if name in converters]
+        unknown = set(rows[0]) - set(converters)
+        if unknown:
+            raise WarehouseError(f"{table} has no columns {sorted(unknown)}")
+        columns = {name: [converters[name](row.get(name)) for row in rows] for name in names}
+        return self.insert(table, columns, dedup_token=dedup_token)
+
+    def _converters(self, table: str) -> dict[str, Converter]:
+        if table not in self._column_converters:
+            result = self.query(f"DESCRIBE TABLE {quote_identifier(table)}")
+            if not result.rows:
+                raise WarehouseError(f"table {table} does not exist")
+            self._column_converters[table] = {row[0]: converter_for(row[1]) for row in result.rows}
+        return self._column_converters[table]
 
     def close(self) -> None:
         self._client.disconnect()

@@ -84,11 +84,16 @@ start() {
         "-Dlog4j2.configurationFile=$dir/log4j2.properties" "-Dkafka.logs.dir=$dir/logs"
         -cp "$lib/*")
     if [ ! -f "$dir/data/meta.properties" ]; then
-        # A cluster id is 16 random bytes, URL-safe base64 without padding (22 characters).
+        # A cluster id is 16 random bytes, URL-safe base64 without padding (22 characters); it
+        # may start with "-", hence --cluster-id=... rather than -t ...
         local cluster_id
         cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
-        "${java_cmd[@]}" kafka.tools.StorageTool format --standalone --ignore-formatted \
-            -t "$cluster_id" -c "$dir/server.properties" > "$dir/logs/format.log" 2>&1
+        if ! "${java_cmd[@]}" kafka.tools.StorageTool format --standalone --ignore-formatted \
+            --cluster-id="$cluster_id" -c "$dir/server.properties" > "$dir/logs/format.log" 2>&1; then
+            echo "kafka.sh: formatting the log dir failed:" >&2
+            tail -20 "$dir/logs/format.log" >&2
+            exit 1
+        fi
     fi
     nohup "${java_cmd[@]}" kafka.Kafka "$dir/server.properties" \
         > "$dir/logs/stdout.log" 2>&1 < /dev/null &

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support.ports import free_port
+from tests.support.ports import free_ports
 
 REPO = Path(__file__).resolve().parents[2]
 KAFKA_SCRIPT = REPO / "deploy" / "local" / "kafka.sh"
@@ -69,7 +69,8 @@ class KafkaBroker:
 
 
 def start_kafka(directory: Path) -> KafkaBroker:
-    broker = KafkaBroker(directory=directory, port=free_port(), controller_port=free_port())
+    port, controller_port = free_ports(2)
+    broker = KafkaBroker(directory=directory, port=port, controller_port=controller_port)
     broker.start()
     return broker
 
@@ -92,6 +93,7 @@ class ClickHouseServer:
 
 
 def start_clickhouse_server(directory: Path) -> ClickHouseServer:
-    server = ClickHouseServer(directory=directory, tcp_port=free_port(), http_port=free_port())
+    tcp_port, http_port = free_ports(2)
+    server = ClickHouseServer(directory=directory, tcp_port=tcp_port, http_port=http_port)
     server.start()
     return server

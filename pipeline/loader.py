@@ -1,0 +1,168 @@
+"""Store one batch in ClickHouse: events, the identity links they carry, and dead letters.
+
+Used by the Kafka worker and by the embedded mode alike. Every insert carries a deduplication
+token made from the batch's offsets, so storing the same batch twice (a crash between insert and
+offset commit) adds nothing. Records ClickHouse refuses are found by halving the rows until the
+bad ones stand alone; they become dead letters with ClickHouse's reason, the rest are stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from clickstream.warehouse import Warehouse, WarehouseError
+from clickstream.warehouse.base import WarehouseUnavailable
+from pipeline.batch import (
+    DEAD_LETTER_FIELDS,
+    EVENT_FIELDS,
+    Batch,
+    Poison,
+    SourceMessage,
+    decode,
+)
+
+log = logging.getLogger("clickstream.pipeline")
+
+EVENTS_TABLE = "clickstream.events"
+IDENTITIES_TABLE = "clickstream.identities"
+DEAD_LETTERS_TABLE = "clickstream.dead_letters"
+MAX_PAYLOAD = 64 * 1024
+# Every dead-letter row carries every column, whoever wrote it (collector or loader).
+DEAD_LETTER_DEFAULTS: dict[str, Any] = {
+    "site_id": "",
+    "stage": "",
+    "event_index": -1,
+    "event_id": "",
+    "event_type": "",
+    "field": "",
+    "payload": "",
+    "kafka_topic": "",
+    "kafka_partition": -1,
+    "kafka_offset": -1,
+}
+
+
+@dataclass
+class LoadResult:
+    events: int = 0
+    identities: int = 0
+    dead_letters: int = 0
+    rejected: list[tuple[dict[str, Any], str]] = field(default_factory=list)
+
+
+def _now_text() -> str:
+    return datetime.now(UTC).isoformat(sep=" ", timespec="milliseconds")[:23]
+
+
+def identity_links(records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """An event that carries both ids links the visitor to the user (identify, register, login,
+    and any later event of a known visitor)."""
+    links: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for record in records:
+        anonymous_id, user_id = record.get("anonymous_id"), record.get("user_id")
+        if not anonymous_id or not user_id:
+            continue
+        key = (record["site_id"], anonymous_id, user_id)
+        if key not in links or record["ts"] < links[key]["linked_at"]:
+            links[key] = {
+                "site_id": key[0],
+                "anonymous_id": anonymous_id,
+                "user_id": user_id,
+                "linked_at": record["ts"],
+            }
+    return list(links.values())
+
+
+def poison_letter(poison: Poison) -> dict[str, Any]:
+    message = poison.message
+    return {
+        "received_at": _now_text(),
+        "site_id": "",
+        "stage": "loader",
+        "event_index": -1,
+        "event_id": "",
+        "event_type": "",
+        "field": "",
+        "reason": poison.reason,
+        "payload": message.value[:MAX_PAYLOAD].decode(errors="replace"),
+        "kafka_topic": message.topic,
+        "kafka_partition": message.partition,
+        "kafka_offset": message.offset,
+    }
+
+
+def rejected_letter(record: Mapping[str, Any], reason: str) -> dict[str, Any]:
+    import orjson
+
+    return {
+        "received_at": _now_text(),
+        "site_id": str(record.get("site_id", "")),
+        "stage": "loader",
+        "event_index": -1,
+        "event_id": str(record.get("event_id", "")),
+        "event_type": str(record.get("type", "")),
+        "field": "",
+        "reason": reason[:2000],
+        "payload": orjson.dumps(record, default=str)[:MAX_PAYLOAD].decode(errors="replace"),
+    }
+
+
+class Loader:
+    def __init__(self, warehouse: Warehouse, events_topic: str, dead_letter_topic: str) -> None:
+        self.warehouse = warehouse
+        self.events_topic = events_topic
+        self.dead_letter_topic = dead_letter_topic
+
+    def load(self, batch: Batch) -> LoadResult:
+        """Store the batch. Raises WarehouseUnavailable when ClickHouse cannot be reached:
+        nothing is acknowledged then, and the caller retries the same batch."""
+        result = LoadResult()
+        event_messages: list[SourceMessage] = []
+        letter_messages: list[SourceMessage] = []
+        for message in batch.messages:
+            if message.topic == self.dead_letter_topic:
+                letter_messages.append(message)
+            else:
+                event_messages.append(message)
+        records, poison = decode(event_messages, EVENT_FIELDS, unique_by="event_id")
+        letters, letter_poison = decode(letter_messages, DEAD_LETTER_FIELDS)
+        letters += [poison_letter(p) for p in poison + letter_poison]
+
+        token = batch.token("events")
+        stored = self._insert_or_split(EVENTS_TABLE, records, token, result)
+        result.events = len(stored)
+        links = identity_links(stored)
+        result.identities = self._insert(IDENTITIES_TABLE, links, batch.token("identities"))
+        letters += [rejected_letter(record, reason) for record, reason in result.rejected]
+        letters = [DEAD_LETTER_DEFAULTS | letter for letter in letters]
+        result.dead_letters = self._insert(DEAD_LETTERS_TABLE, letters, batch.token("letters"))
+        return result
+
+    def _insert(self, table: str, rows: list[dict[str, Any]], token: str) -> int:
+        return self.warehouse.insert_rows(table, rows, dedup_token=token) if rows else 0
+
+    def _insert_or_split(
+        self, table: str, rows: list[dict[str, Any]], token: str, result: LoadResult
+    ) -> list[dict[str, Any]]:
+        """Insert rows; if ClickHouse refuses them, halve until the refused ones stand alone.
+        Returns the rows stored."""
+        if not rows:
+            return []
+        try:
+            self.warehouse.insert_rows(table, rows, dedup_token=token)
+            return rows
+        except WarehouseUnavailable:
+            raise
+        except WarehouseError as error:
+            if len(rows) == 1:
+                log.warning("ClickHouse refused event %s: %s", rows[0].get("event_id"), error)
+                result.rejected.append((rows[0], f"ClickHouse refused the row: {error}"))
+                return []
+        middle = len(rows) // 2
+        return self._insert_or_split(
+            table, rows[:middle], f"{token}/a", result
+        ) + self._insert_or_split(table, rows[middle:], f"{token}/b", result)

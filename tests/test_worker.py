@@ -1,0 +1,212 @@
+"""The stream worker against the real Kafka broker and chDB: exact counts, whatever happens."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from kafka import KafkaProducer
+
+from clickstream.kafka_topics import ensure_topics
+from clickstream.warehouse import Warehouse
+from pipeline.kafka_worker import KafkaWorker, WorkerSettings
+from pipeline.loader import Loader
+from pipeline.replay import replay
+from tests.support.events import journey_records, kafka_messages
+from tests.support.servers import KafkaBroker
+
+COUNT_EVENTS = "SELECT count(), uniqExact(event_id) FROM clickstream.events FINAL"
+
+
+@pytest.fixture
+def topics(kafka_broker: KafkaBroker) -> tuple[str, str]:
+    name = uuid.uuid4().hex[:8]
+    events, letters = f"events-{name}", f"letters-{name}"
+    ensure_topics(kafka_broker.bootstrap, {events: 4, letters: 1})
+    return events, letters
+
+
+def produce(bootstrap: str, messages: list[tuple[str, bytes, bytes]]) -> None:
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    for topic, key, value in messages:
+        producer.send(topic, key=key, value=value)
+    producer.flush()
+    producer.close()
+
+
+@pytest.fixture
+def run_workers(
+    kafka_broker: KafkaBroker, migrated_chdb: Warehouse, topics: tuple[str, str]
+) -> Iterator[Callable[[int], list[KafkaWorker]]]:
+    started: list[tuple[KafkaWorker, threading.Thread]] = []
+
+    def start(count: int, group: str | None = None) -> list[KafkaWorker]:
+        group = group or f"group-{uuid.uuid4().hex[:6]}"
+        workers = []
+        for _ in range(count):
+            worker = KafkaWorker(
+                WorkerSettings(
+                    kafka_broker.bootstrap, topics, group, batch_rows=500, batch_seconds=0.3
+                ),
+                Loader(migrated_chdb, *topics),
+            )
+            thread = threading.Thread(target=worker.run, daemon=True)
+            thread.start()
+            started.append((worker, thread))
+            workers.append(worker)
+        return workers
+
+    yield start
+    for worker, thread in started:
+        worker.stop()
+        thread.join(timeout=30)
+
+
+def wait_for_count(warehouse: Warehouse, expected: int, timeout: float = 60) -> tuple[int, int]:
+    deadline = time.monotonic() + timeout
+    counts = (0, 0)
+    while time.monotonic() < deadline:
+        counts = warehouse.query(COUNT_EVENTS).rows[0]
+        if counts[1] >= expected:
+            time.sleep(0.5)  # anything more would be a double count: give it a chance to show
+            return warehouse.query(COUNT_EVENTS).rows[0]
+        time.sleep(0.2)
+    return counts
+
+
+def test_n_events_give_n_rows_even_with_resent_duplicates(
+    kafka_broker: KafkaBroker, migrated_chdb: Warehouse, topics: tuple[str, str], run_workers
+) -> None:
+    records = journey_records(visitors=200, events_per_visitor=12)
+    resent = records[::7]  # a client retry: the same events in later requests
+    produce(
+        kafka_broker.bootstrap,
+        kafka_messages(records, topics[0]) + kafka_messages(resent, topics[0]),
+    )
+    run_workers(1)
+    assert wait_for_count(migrated_chdb, len(records)) == (len(records), len(records))
+    links = migrated_chdb.query(
+        "SELECT count(), uniqExact(anonymous_id) FROM clickstream.identities FINAL"
+    ).rows[0]
+    assert links == (200, 200)
+
+
+def test_two_workers_in_one_group_still_count_n(
+    kafka_broker: KafkaBroker, migrated_chdb: Warehouse, topics: tuple[str, str], run_workers
+) -> None:
+    records = journey_records(visitors=300, events_per_visitor=10)
+    run_workers(2)
+    for chunk in range(0, len(records), 500):  # traffic arrives while the group forms
+        produce(kafka_broker.bootstrap, kafka_messages(records[chunk : chunk + 500], topics[0]))
+        time.sleep(0.2)
+    assert wait_for_count(migrated_chdb, len(records)) == (len(records), len(records))
+
+
+def test_poison_goes_to_dead_letters_and_the_rest_loads(
+    kafka_broker: KafkaBroker, migrated_chdb: Warehouse, topics: tuple[str, str], run_workers
+) -> None:
+    records = journey_records(visitors=20, events_per_visitor=5)
+    bad_time = dict(records[0], event_id=str(uuid.uuid4()), ts="the day after tomorrow")
+    poison = [
+        (topics[0], b"k1", b"{this is not json"),
+        (topics[0], b"k2", b'[{"event_id": "x"}]'),
+        (topics[0], b"k3", b"[" + __import__("orjson").dumps(bad_time) + b"]"),
+    ]
+    produce(kafka_broker.bootstrap, poison + kafka_messages(records, topics[0]))
+    run_workers(1)
+    assert wait_for_count(migrated_chdb, len(records)) == (len(records), len(records))
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        letters = migrated_chdb.query(
+            "SELECT reason, kafka_topic, event_id FROM clickstream.dead_letters "
+            "WHERE stage = 'loader' ORDER BY reason"
+        ).rows
+        if len(letters) == 3:
+            break
+        time.sleep(0.3)
+    reasons = " | ".join(reason for reason, _, _ in letters)
+    assert len(letters) == 3, letters
+    assert "not JSON" in reasons and "record without site_id, type, ts" in reasons
+    assert "ClickHouse refused the row" in reasons
+    assert bad_time["event_id"] in {event_id for _, _, event_id in letters}
+
+
+def test_replaying_the_whole_topic_counts_each_event_once(
+    kafka_broker: KafkaBroker, migrated_chdb: Warehouse, topics: tuple[str, str], run_workers
+) -> None:
+    records = journey_records(visitors=100, events_per_visitor=10)
+    produce(kafka_broker.bootstrap, kafka_messages(records, topics[0]))
+    run_workers(1)
+    assert wait_for_count(migrated_chdb, len(records))[1] == len(records)
+    loader = Loader(migrated_chdb, *topics)
+    result = replay(kafka_broker.bootstrap, topics[0], loader, from_offset=0, batch_rows=300)
+    assert result.events == len(records)
+    assert migrated_chdb.query(COUNT_EVENTS).rows[0] == (len(records), len(records))
+    # Replaying from a point in time is a backfill of what came after it: here, everything.
+    replay(
+        kafka_broker.bootstrap,
+        topics[0],
+        loader,
+        from_time=__import__("datetime").datetime(2020, 1, 1, tzinfo=__import__("datetime").UTC),
+    )
+    assert migrated_chdb.query(COUNT_EVENTS).rows[0] == (len(records), len(records))
+
+
+def _count_in_subprocess(data_dir: Path) -> tuple[int, int]:
+    code = (
+        "import sys; from clickstream.warehouse import connect; "
+        f"w = connect('chdb://{data_dir}'); "
+        f"print(*w.query({COUNT_EVENTS!r}).rows[0])"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    ).stdout.split()
+    return int(output[0]), int(output[1])
+
+
+def test_worker_killed_mid_batch_then_restarted_counts_exactly_n(
+    kafka_broker: KafkaBroker, topics: tuple[str, str], tmp_path: Path
+) -> None:
+    records = journey_records(visitors=1500, events_per_visitor=10)
+    produce(kafka_broker.bootstrap, kafka_messages(records, topics[0]))
+    data_dir = tmp_path / "clickhouse"
+    env = {
+        **os.environ,
+        "CLICKSTREAM_KAFKA": kafka_broker.bootstrap,
+        "CLICKSTREAM_CLICKHOUSE": f"chdb://{data_dir}",
+        "CLICKSTREAM_DATA_DIR": str(tmp_path),
+    }
+    env |= {"CLICKSTREAM_TOPIC": topics[0], "CLICKSTREAM_DEAD_LETTER_TOPIC": topics[1]}
+    command = [
+        sys.executable,
+        "-m",
+        "clickstream",
+        "worker",
+        "--group",
+        f"kill-{topics[0]}",
+        "--batch-rows",
+        "2000",
+        "--batch-seconds",
+        "0.2",
+    ]
+    for delay in (2.5, 3.5):  # killed twice, at different points of its work
+        process = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        time.sleep(delay)
+        process.kill()
+        process.wait()
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    time.sleep(12)
+    process.terminate()
+    assert process.wait(timeout=60) == 0
+    assert _count_in_subprocess(data_dir) == (len(records), len(records))
