@@ -23,12 +23,12 @@ from ingest.body import BodyError, read_json
 from ingest.fast_path import FastPath
 from ingest.intake import Intake, now_utc, take
 from ingest.keys import write_key_of
-from ingest.messages import pack
 from ingest.ratelimit import RateLimiter
 from ingest.record import RequestContext, partition_key
 from ingest.settings import CollectorSettings
 from ingest.spool import SpoolFull
 from schemas import json_schema
+from schemas.messages import pack
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 HOT_PATHS = ("/v1/batch", "/v1/track", "/v1/page", "/v1/identify")

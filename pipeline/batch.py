@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
+from schemas.messages import unpack
 
 # What every record must carry before ClickHouse sees it; the collector always sets them.
 EVENT_FIELDS = ("event_id", "site_id", "type", "ts")
@@ -37,8 +37,8 @@ class Batch:
     def add(self, message: SourceMessage) -> None:
         self.messages.append(message)
         self.size_bytes += len(message.value)
-        # Counting keys is a fast byte scan; decoding waits for the flush.
-        self.rows += max(1, message.value.count(b'"event_id":'))
+        # One record per line after the names line: a fast byte scan, no decoding.
+        self.rows += max(1, message.value.count(b"\n"))
 
     def __len__(self) -> int:
         return len(self.messages)
@@ -71,11 +71,10 @@ def decode(
     poison: list[Poison] = []
     for message in messages:
         try:
-            decoded = orjson.loads(message.value)
-        except orjson.JSONDecodeError as error:
-            poison.append(Poison(message, f"not JSON: {error}"))
+            items = unpack(message.value)
+        except ValueError as error:  # orjson.JSONDecodeError is a ValueError too
+            poison.append(Poison(message, f"not a packed message: {error}"))
             continue
-        items = decoded if isinstance(decoded, list) else [decoded]
         bad = next((item for item in items if not _has(item, required)), None)
         if bad is not None:
             if not isinstance(bad, dict):

@@ -45,8 +45,10 @@ class _FlushOnRevoke(ConsumerRebalanceListener):
         self.worker = worker
 
     def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
+        # Runs on kafka-python's I/O thread: storing in ClickHouse may block here (no Kafka I/O),
+        # the offset commit must not, so it is sent asynchronously.
         if not self.worker.flushing:  # a rebalance while retrying: that flush goes on
-            self.worker.flush(reason="rebalance")
+            self.worker.flush(reason="rebalance", commit_async=True)
 
     def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
         log.info("assigned %s", sorted((tp.topic, tp.partition) for tp in assigned))
@@ -106,18 +108,18 @@ class KafkaWorker:
         ):
             self.flush(reason="batch full or due")
 
-    def flush(self, reason: str) -> None:
+    def flush(self, reason: str, commit_async: bool = False) -> None:
         """Store the pending batch (retrying while ClickHouse is away), then commit offsets."""
         batch = self.batch
         if not len(batch) or self.flushing:
             return
         self.flushing = True
         try:
-            self._store(batch, reason)
+            self._store(batch, reason, commit_async)
         finally:
             self.flushing = False
 
-    def _store(self, batch: Batch, reason: str) -> None:
+    def _store(self, batch: Batch, reason: str, commit_async: bool) -> None:
         backoff = 0.5
         paused = False
         while True:
@@ -127,16 +129,25 @@ class KafkaWorker:
                 break
             except WarehouseUnavailable as error:
                 self.metrics.errors.labels("unavailable").inc()
+                if commit_async:
+                    # Partitions are being taken away and nothing of this batch is committed:
+                    # their next owner reads it again from Kafka. Drop it rather than block
+                    # the rebalance.
+                    log.warning(
+                        "ClickHouse unavailable during a rebalance (%s); the batch is "
+                        "left to the partitions' next owner",
+                        error,
+                    )
+                    self.batch = Batch()
+                    return
                 if not paused:
                     self.consumer.pause(*self.consumer.assignment())
                     paused = True
                 log.warning("ClickHouse unavailable (%s); retrying in %.1fs", error, backoff)
                 self._wait_polling(backoff)
                 backoff = min(backoff * 2, self.settings.max_backoff)
-                if self.stopping.is_set() and reason != "stop":
-                    backoff = min(backoff, 2.0)
         elapsed = time.monotonic() - started
-        self._commit(batch)
+        self._commit(batch, commit_async)
         if paused:
             self.consumer.resume(*self.consumer.paused())
         self.batch = Batch()
@@ -145,7 +156,6 @@ class KafkaWorker:
         self.metrics.batch_rows.observe(result.events)
         self.metrics.insert_seconds.observe(elapsed)
         self.metrics.rows.labels("events").inc(result.events)
-        self.metrics.rows.labels("identities").inc(result.identities)
         self.metrics.dead_letters.inc(result.dead_letters)
         self._update_lag()
         log.debug("stored %d events (%s) in %.3fs", result.events, reason, elapsed)
@@ -158,11 +168,14 @@ class KafkaWorker:
         while time.monotonic() < deadline:
             self.consumer.poll(timeout_ms=200)
 
-    def _commit(self, batch: Batch) -> None:
+    def _commit(self, batch: Batch, commit_async: bool = False) -> None:
         offsets = {
             TopicPartition(topic, partition): OffsetAndMetadata(offset, "", -1)
             for (topic, partition), offset in batch.next_offsets().items()
         }
+        if commit_async:
+            self.consumer.commit_async(offsets)
+            return
         try:
             self.consumer.commit(offsets)
         except CommitFailedError as error:

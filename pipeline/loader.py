@@ -1,15 +1,18 @@
-"""Store one batch in ClickHouse: events, the identity links they carry, and dead letters.
+"""Store one batch in ClickHouse: events and dead letters (the identity map follows the events
+through a materialized view).
 
-Used by the Kafka worker and by the embedded mode alike. Every insert carries a deduplication
+Used by the Kafka worker and by the embedded mode alike. The fast path hands the messages to
+ClickHouse as they are (one insert, byte operations only). Every insert carries a deduplication
 token made from the batch's offsets, so storing the same batch twice (a crash between insert and
-offset commit) adds nothing. Records ClickHouse refuses are found by halving the rows until the
-bad ones stand alone; they become dead letters with ClickHouse's reason, the rest are stored.
+offset commit) adds nothing. If ClickHouse refuses the batch, the careful path decodes it: poison
+messages and the records ClickHouse refuses (found by halving the rows until the bad ones stand
+alone) become dead letters with the reason, and the rest are stored.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -24,11 +27,11 @@ from pipeline.batch import (
     SourceMessage,
     decode,
 )
+from schemas.messages import header_and_rows
 
 log = logging.getLogger("clickstream.pipeline")
 
 EVENTS_TABLE = "clickstream.events"
-IDENTITIES_TABLE = "clickstream.identities"
 DEAD_LETTERS_TABLE = "clickstream.dead_letters"
 MAX_PAYLOAD = 64 * 1024
 # Every dead-letter row carries every column, whoever wrote it (collector or loader).
@@ -48,33 +51,13 @@ DEAD_LETTER_DEFAULTS: dict[str, Any] = {
 
 @dataclass
 class LoadResult:
-    events: int = 0
-    identities: int = 0
+    events: int = 0  # rows stored (a resent event is deduplicated by the table, not here)
     dead_letters: int = 0
     rejected: list[tuple[dict[str, Any], str]] = field(default_factory=list)
 
 
 def _now_text() -> str:
     return datetime.now(UTC).isoformat(sep=" ", timespec="milliseconds")[:23]
-
-
-def identity_links(records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """An event that carries both ids links the visitor to the user (identify, register, login,
-    and any later event of a known visitor)."""
-    links: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for record in records:
-        anonymous_id, user_id = record.get("anonymous_id"), record.get("user_id")
-        if not anonymous_id or not user_id:
-            continue
-        key = (record["site_id"], anonymous_id, user_id)
-        if key not in links or record["ts"] < links[key]["linked_at"]:
-            links[key] = {
-                "site_id": key[0],
-                "anonymous_id": anonymous_id,
-                "user_id": user_id,
-                "linked_at": record["ts"],
-            }
-    return list(links.values())
 
 
 def poison_letter(poison: Poison) -> dict[str, Any]:
@@ -128,19 +111,45 @@ class Loader:
                 letter_messages.append(message)
             else:
                 event_messages.append(message)
-        records, poison = decode(event_messages, EVENT_FIELDS, unique_by="event_id")
-        letters, letter_poison = decode(letter_messages, DEAD_LETTER_FIELDS)
-        letters += [poison_letter(p) for p in poison + letter_poison]
-
+        letters: list[dict[str, Any]] = []
         token = batch.token("events")
-        stored = self._insert_or_split(EVENTS_TABLE, records, token, result)
-        result.events = len(stored)
-        links = identity_links(stored)
-        result.identities = self._insert(IDENTITIES_TABLE, links, batch.token("identities"))
-        letters += [rejected_letter(record, reason) for record, reason in result.rejected]
+        try:
+            result.events = self._insert_fast(EVENTS_TABLE, event_messages, token)
+        except WarehouseUnavailable:
+            raise
+        except WarehouseError as error:
+            log.info("batch refused as a whole (%s); storing it record by record", error)
+            records, poison = decode(event_messages, EVENT_FIELDS, unique_by="event_id")
+            letters += [poison_letter(p) for p in poison]
+            result.events = len(self._insert_or_split(EVENTS_TABLE, records, token, result))
+            letters += [rejected_letter(record, reason) for record, reason in result.rejected]
+
+        letter_token = batch.token("letters")
+        try:
+            result.dead_letters = self._insert_fast(
+                DEAD_LETTERS_TABLE, letter_messages, letter_token + "/fast"
+            )
+        except WarehouseUnavailable:
+            raise
+        except WarehouseError:
+            collector_letters, poison = decode(letter_messages, DEAD_LETTER_FIELDS)
+            letters = collector_letters + letters + [poison_letter(p) for p in poison]
         letters = [DEAD_LETTER_DEFAULTS | letter for letter in letters]
-        result.dead_letters = self._insert(DEAD_LETTERS_TABLE, letters, batch.token("letters"))
+        result.dead_letters += self._insert(DEAD_LETTERS_TABLE, letters, letter_token)
         return result
+
+    def _insert_fast(self, table: str, messages: list[SourceMessage], token: str) -> int:
+        """All messages as one insert per column layout, by byte operations only."""
+        groups: dict[bytes, list[bytes]] = {}
+        for message in messages:
+            header, rows = header_and_rows(message.value)
+            if rows:
+                groups.setdefault(header, []).append(rows)
+        stored = 0
+        for index, (header, rows) in enumerate(groups.items()):
+            body = b"\n".join([header, *rows])
+            stored += self.warehouse.insert_packed(table, body, dedup_token=f"{token}/{index}")
+        return stored
 
     def _insert(self, table: str, rows: list[dict[str, Any]], token: str) -> int:
         return self.warehouse.insert_rows(table, rows, dedup_token=token) if rows else 0

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from kafka import KafkaConsumer
 
-from ingest.messages import unpack
+from schemas.messages import unpack
 from tests.support.collector import CollectorProcess
 from tests.support.servers import KafkaBroker
 

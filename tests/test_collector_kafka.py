@@ -13,7 +13,7 @@ import orjson
 import pytest
 from kafka import KafkaConsumer
 
-from ingest.messages import unpack
+from schemas.messages import unpack
 from tests.support.collector import CollectorProcess
 from tests.support.servers import KafkaBroker
 

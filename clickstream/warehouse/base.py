@@ -63,6 +63,11 @@ class Warehouse(Protocol):
         path: records arrive from Kafka as JSON."""
         ...
 
+    def insert_packed(self, table: str, body: bytes, *, dedup_token: str | None = None) -> int:
+        """Insert ClickHouse JSONCompactEachRowWithNames text (a names line, then one JSON array
+        per row): the shape of the Kafka messages (schemas/messages.py). Returns rows sent."""
+        ...
+
     def close(self) -> None: ...
 
 

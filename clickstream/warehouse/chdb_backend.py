@@ -203,6 +203,16 @@ class ChdbWarehouse:
         )
         return len(rows)
 
+    def insert_packed(self, table: str, body: bytes, *, dedup_token: str | None = None) -> int:
+        settings: dict[str, Any] = {"input_format_skip_unknown_fields": 0}
+        if dedup_token is not None:
+            settings |= {"insert_deduplicate": 1, "insert_deduplication_token": dedup_token}
+        self._run(
+            f"INSERT INTO {quote_identifier(table)}{_settings_clause(settings)} "
+            f"FORMAT JSONCompactEachRowWithNames {body.decode()}"
+        )
+        return body.count(b"\n")
+
     def close(self) -> None:
         if self._shared is not None:
             self._shared.release()

@@ -22,6 +22,7 @@ from clickstream.warehouse.base import (
     quote_identifier,
 )
 from clickstream.warehouse.native_values import Converter, converter_for
+from schemas.messages import unpack
 
 _UNAVAILABLE = (
     driver_errors.NetworkError,
@@ -126,6 +127,10 @@ class NativeWarehouse:
             raise WarehouseError(f"{table} has no columns {sorted(unknown)}")
         columns = {name: [converters[name](row.get(name)) for row in rows] for name in names}
         return self.insert(table, columns, dedup_token=dedup_token)
+
+    def insert_packed(self, table: str, body: bytes, *, dedup_token: str | None = None) -> int:
+        # The native protocol carries typed blocks, not text: decode and convert here.
+        return self.insert_rows(table, unpack(body), dedup_token=dedup_token)
 
     def _converters(self, table: str) -> dict[str, Converter]:
         if table not in self._column_converters:

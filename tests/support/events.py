@@ -6,9 +6,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ingest.messages import pack
 from ingest.record import RequestContext, build_record, partition_key
 from schemas.event import Event
+from schemas.messages import pack
 
 RECEIVED = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 TYPES = ("page_view", "page_view", "favorite", "add_to_cart", "register", "order")

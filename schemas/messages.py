@@ -1,0 +1,70 @@
+"""Pack accepted records into Kafka messages, in a shape ClickHouse reads directly.
+
+A message is ClickHouse's JSONCompactEachRowWithNames text: a first line naming the columns, then
+one JSON array of values per record. The loader inserts many messages as one block with byte
+operations only (drop each message's names line, join the rows) and ClickHouse parses them; no
+Python decoding on the hot path. Keys are written once per message instead of once per value,
+a third of the bytes of JSON objects.
+
+kafka-python spends tens of microseconds of Python per message, more than validating an event,
+so the records of one visitor in one request travel as one message (they share the partition key
+anyway), cut below the broker's default 1 MB message limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import orjson
+
+MAX_MESSAGE_BYTES = 512 * 1024
+
+Message = tuple[str, bytes, bytes]  # topic, key, value
+
+
+def pack(
+    topic: str,
+    records: Iterable[dict[str, Any]],
+    key_of: Callable[[dict[str, Any]], bytes],
+    max_bytes: int = MAX_MESSAGE_BYTES,
+) -> list[Message]:
+    groups: dict[tuple[bytes, tuple[str, ...]], list[bytes]] = {}
+    for record in records:
+        names = tuple(record)
+        groups.setdefault((key_of(record), names), []).append(orjson.dumps(list(record.values())))
+    messages: list[Message] = []
+    for (key, names), rows in groups.items():
+        header = orjson.dumps(list(names))
+        chunk: list[bytes] = []
+        size = len(header)
+        for row in rows:
+            if chunk and size + len(row) + 1 > max_bytes:
+                messages.append((topic, key, b"\n".join([header, *chunk])))
+                chunk, size = [], len(header)
+            chunk.append(row)
+            size += len(row) + 1
+        messages.append((topic, key, b"\n".join([header, *chunk])))
+    return messages
+
+
+def unpack(value: bytes) -> list[dict[str, Any]]:
+    """The records of one message as dicts (for the loader's careful path and for tests).
+    Raises ValueError when the message is not in the packed shape."""
+    lines = value.split(b"\n")
+    names = orjson.loads(lines[0])
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise ValueError("first line is not a list of column names")
+    records = []
+    for number, line in enumerate(lines[1:], start=2):
+        values = orjson.loads(line)
+        if not isinstance(values, list) or len(values) != len(names):
+            raise ValueError(f"line {number} does not have {len(names)} values")
+        records.append(dict(zip(names, values, strict=True)))
+    return records
+
+
+def header_and_rows(value: bytes) -> tuple[bytes, bytes]:
+    """Split a packed message into its names line and its rows (bytes, untouched)."""
+    header, _, rows = value.partition(b"\n")
+    return header, rows
