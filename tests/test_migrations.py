@@ -37,7 +37,14 @@ def test_migrate_creates_tables_with_intended_engines_and_keys(empty_chdb: Wareh
     assert [m.name for m in applied] == [m.name for m in discover() if m.version > 0]
 
     found = tables(empty_chdb)
-    assert set(found) == {"events", "identities", "dead_letters", "schema_migrations"}
+    assert set(found) == {
+        "events",
+        "identities",
+        "identity_links_mv",
+        "dead_letters",
+        "schema_migrations",
+    }
+    assert found["identity_links_mv"]["engine"] == "MaterializedView"
 
     events = found["events"]
     assert events["engine"] == "ReplacingMergeTree"

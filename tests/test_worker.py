@@ -90,8 +90,15 @@ def test_n_events_give_n_rows_even_with_resent_duplicates(
         kafka_broker.bootstrap,
         kafka_messages(records, topics[0]) + kafka_messages(resent, topics[0]),
     )
-    run_workers(1)
+    (worker,) = run_workers(1)
     assert wait_for_count(migrated_chdb, len(records)) == (len(records), len(records))
+    stored_rows = worker.metrics.rows.labels("events")._value.get()
+    assert stored_rows >= len(records)  # duplicates are sent on and dropped by the table
+    assert worker.metrics.batches._value.get() >= 1
+    lag = worker.metrics.registry.get_sample_value(
+        "clickstream_worker_lag", {"topic": topics[0], "partition": "0"}
+    )
+    assert lag == 0
     links = migrated_chdb.query(
         "SELECT count(), uniqExact(anonymous_id) FROM clickstream.identities FINAL"
     ).rows[0]
