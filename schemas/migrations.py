@@ -17,6 +17,7 @@ from pathlib import Path
 
 from clickstream.warehouse import Warehouse
 from clickstream.warehouse.statements import split_statements
+from queries import QUERIES_DIR
 
 MIGRATIONS_DIR = Path(__file__).parent / "clickhouse"
 _FILE_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
@@ -65,12 +66,31 @@ def applied(warehouse: Warehouse) -> dict[int, str]:
     return {int(version): checksum for version, checksum in result.rows}
 
 
+def views(directory: Path = QUERIES_DIR) -> list[Path]:
+    return sorted(directory.glob("*.sql"))
+
+
+def apply_views(warehouse: Warehouse, directory: Path = QUERIES_DIR) -> list[str]:
+    """(Re)create every view of queries/ in file order; each file is one CREATE OR REPLACE
+    VIEW, so this is idempotent. Returns the view files applied."""
+    applied_views = []
+    for path in views(directory):
+        for statement in split_statements(path.read_text(encoding="utf-8")):
+            try:
+                warehouse.execute(statement)
+            except Exception as error:
+                raise MigrationError(f"queries/{path.name}: {error}") from error
+        applied_views.append(path.name)
+    return applied_views
+
+
 def migrate(
     warehouse: Warehouse,
     directory: Path = MIGRATIONS_DIR,
     on_applied: Callable[[Migration], None] | None = None,
+    with_views: bool = True,
 ) -> list[Migration]:
-    """Apply pending migrations; returns the ones applied in this pass."""
+    """Apply pending migrations, then (re)create the views; returns the migrations applied."""
     migrations = discover(directory)
     bootstrap = [migration for migration in migrations if migration.version == 0]
     for migration in bootstrap:
@@ -103,6 +123,8 @@ def migrate(
         newly_applied.append(migration)
         if on_applied:
             on_applied(migration)
+    if with_views:
+        apply_views(warehouse)
     return newly_applied
 
 
