@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 
 from clickstream.warehouse import Warehouse
-from schemas.migrations import MIGRATIONS_DIR, MigrationError, discover, migrate, set_retention
+from schemas.migrations import (
+    MIGRATIONS_DIR,
+    MigrationError,
+    discover,
+    migrate,
+    set_retention,
+    views,
+)
 
 
 def tables(warehouse: Warehouse) -> dict[str, dict[str, str]]:
@@ -37,13 +44,10 @@ def test_migrate_creates_tables_with_intended_engines_and_keys(empty_chdb: Wareh
     assert [m.name for m in applied] == [m.name for m in discover() if m.version > 0]
 
     found = tables(empty_chdb)
-    assert set(found) == {
-        "events",
-        "identities",
-        "identity_links_mv",
-        "dead_letters",
-        "schema_migrations",
-    }
+    view_names = {path.name.split("_", 1)[1].removesuffix(".sql") for path in views()}
+    tables_made = {"events", "identities", "identity_links_mv", "dead_letters", "schema_migrations"}
+    assert set(found) == tables_made | view_names
+    assert {found[name]["engine"] for name in view_names} == {"View"}
     assert found["identity_links_mv"]["engine"] == "MaterializedView"
 
     events = found["events"]
