@@ -1,6 +1,7 @@
 -- orders: one row per order, however often its event was sent.
 -- Answers: what was bought, when, by whom, for how much. An order is its order_id; its time,
--- person and revenue are those of the earliest event that carries it (ties: the smaller event_id).
+-- person and revenue are those of the earliest event that carries it (ties: the smaller event_id
+-- as text).
 -- Columns:
 --   site_id, order_id
 --   person      person key (see person_events)
@@ -12,11 +13,11 @@ CREATE OR REPLACE VIEW clickstream.orders AS
 SELECT
     site_id,
     order_id,
-    argMin(person, (ts, event_id)) AS person,
+    argMin(person, (ts, toString(event_id))) AS person,
     min(ts) AS ordered_at,
-    argMin(revenue, (ts, event_id)) AS revenue,
-    argMin(currency, (ts, event_id)) AS currency,
-    argMin(length(`items.product_id`), (ts, event_id)) AS items
+    argMin(revenue, (ts, toString(event_id))) AS revenue,
+    argMin(currency, (ts, toString(event_id))) AS currency,
+    argMin(length(`items.product_id`), (ts, toString(event_id))) AS items
 FROM clickstream.person_events
 WHERE type = 'order' AND order_id != ''
 GROUP BY site_id, order_id;

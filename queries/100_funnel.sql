@@ -9,7 +9,7 @@
 --   4 cart        an add_to_cart
 --   5 identified  a register or login, or any event carrying a user_id
 --   6 order       an order
--- Each step happens at or after the previous one (event time, then event_id); one event may
+-- Each step happens at or after the previous one (event time, then event_id as text); one event may
 -- satisfy consecutive steps (an add_to_cart is interest and cart; an order by a logged-in
 -- visitor is identified and order), except that engaged needs another page view. A visitor is
 -- counted from the first page_view that starts their longest chain. Later steps may fall after
@@ -38,7 +38,7 @@ WITH
             person,
             -- (time ms, event_id, type, session, carries a user id), in event order
             arraySort(
-                groupArray((ts_ms, event_id, toString(type), session_id, user_id != ''))
+                groupArray((ts_ms, toString(event_id), toString(type), session_id, user_id != ''))
             ) AS ev,
             arrayEnumerate(ev) AS idx,
             arrayFilter(i -> ev[i].3 = 'page_view' AND ev[i].1 >= from_ms AND ev[i].1 < to_ms,

@@ -9,7 +9,8 @@
 --   customers        persons in the tier
 --   revenue          their revenue in the period, in order currency (Decimal)
 --   revenue_share    revenue / all revenue of the period, 0..1
---   avg_order_value  revenue / distinct orders of the tier, in order currency (0 if none)
+--   avg_order_value  revenue / distinct orders of the tier, in order currency, truncated to
+--                    4 decimals (0 if none)
 CREATE OR REPLACE VIEW clickstream.value_pyramid AS
 WITH per_customer AS
 (

@@ -66,7 +66,10 @@ def _parameter_text(value: Any, nested: bool = False) -> str:
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(UTC)
-        text = value.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+        # Whole seconds without a fraction, so the value also fits a DateTime parameter.
+        text = value.strftime("%Y-%m-%d %H:%M:%S")
+        if value.microsecond:
+            text += f".{value.microsecond // 1000:03d}"
     elif isinstance(value, list | tuple):
         text = "[" + ",".join(_parameter_text(item, nested=True) for item in value) + "]"
         return text
