@@ -26,7 +26,7 @@
 --   drop_off_rate                 drop_off / visitors of the previous step, 0..1
 --   median_seconds_from_previous  median seconds from the previous step (NULL for step 1)
 --   p90_seconds_from_previous     90th percentile of the same (NULL for step 1)
--- Quantiles interpolate linearly between ranks (quantileExactInclusive).
+-- Quantiles interpolate linearly between ranks (quantileExactInclusive), rounded to milliseconds.
 CREATE OR REPLACE VIEW clickstream.funnel AS
 WITH
     toUInt64(toUnixTimestamp64Milli(toDateTime64({date_from:DateTime}, 3, 'UTC'))) AS from_ms,
@@ -103,8 +103,9 @@ SELECT
     toUInt64(if(step = 1, 0, reached[step - 1] - visitors)) AS drop_off,
     toFloat64(if(step = 1 OR reached[step - 1] = 0, 0, drop_off / reached[step - 1]))
         AS drop_off_rate,
-    if(step = 1 OR visitors = 0, NULL, medians[step - 1]) AS median_seconds_from_previous,
-    if(step = 1 OR visitors = 0, NULL, p90s[step - 1]) AS p90_seconds_from_previous
+    if(step = 1 OR visitors = 0, NULL, round(medians[step - 1], 3))
+        AS median_seconds_from_previous,
+    if(step = 1 OR visitors = 0, NULL, round(p90s[step - 1], 3)) AS p90_seconds_from_previous
 FROM totals
 ARRAY JOIN [1, 2, 3, 4, 5, 6] AS step
 ORDER BY step;
