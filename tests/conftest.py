@@ -6,6 +6,7 @@ import pytest
 
 from clickstream.warehouse import Warehouse, connect
 from schemas.migrations import migrate
+from tests.support.collector import CollectorProcess
 from tests.support.servers import (
     ClickHouseServer,
     KafkaBroker,
@@ -32,6 +33,19 @@ def clickhouse_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Clic
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def collector(
+    kafka_broker: KafkaBroker, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[CollectorProcess]:
+    """`clickstream serve` in its own process against the session's broker, one per module."""
+    process = CollectorProcess(tmp_path_factory.mktemp("collector"), kafka_broker.bootstrap)
+    process.start()
+    try:
+        yield process
+    finally:
+        process.stop()
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -16,18 +15,6 @@ from kafka import KafkaConsumer
 from schemas.messages import unpack
 from tests.support.collector import CollectorProcess
 from tests.support.servers import KafkaBroker
-
-
-@pytest.fixture(scope="module")
-def collector(
-    kafka_broker: KafkaBroker, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[CollectorProcess]:
-    process = CollectorProcess(tmp_path_factory.mktemp("collector-clients"), kafka_broker.bootstrap)
-    process.start()
-    try:
-        yield process
-    finally:
-        process.stop()
 
 
 def records_by_anonymous_id(bootstrap: str, anonymous_id: str) -> list[dict[str, Any]]:

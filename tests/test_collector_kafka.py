@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +22,6 @@ CHROME = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/124.0.0.0 Safari/537.36"
 )
-
-
-@pytest.fixture(scope="module")
-def collector(
-    kafka_broker: KafkaBroker, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[CollectorProcess]:
-    process = CollectorProcess(tmp_path_factory.mktemp("collector"), kafka_broker.bootstrap)
-    process.start()
-    try:
-        yield process
-    finally:
-        process.stop()
 
 
 def read_topic(

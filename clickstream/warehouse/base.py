@@ -86,3 +86,10 @@ def check_columns(columns: Mapping[str, Sequence[Any]]) -> int:
     if len(lengths) > 1:
         raise ValueError(f"columns differ in length: {sorted(lengths)}")
     return lengths.pop() if lengths else 0
+
+
+def insert_settings(dedup_token: str | None, **settings: Any) -> dict[str, Any]:
+    """Settings of an insert; with a token, resending the same block is a no-op."""
+    if dedup_token is not None:
+        settings |= {"insert_deduplicate": 1, "insert_deduplication_token": dedup_token}
+    return settings

@@ -24,6 +24,7 @@ from clickstream.warehouse.base import (
     QueryResult,
     WarehouseError,
     check_columns,
+    insert_settings,
     quote_column,
     quote_identifier,
 )
@@ -181,9 +182,7 @@ class ChdbWarehouse:
         rows = check_columns(columns)
         if rows == 0:
             return 0
-        settings: dict[str, Any] = {"date_time_input_format": "best_effort"}
-        if dedup_token is not None:
-            settings |= {"insert_deduplicate": 1, "insert_deduplication_token": dedup_token}
+        settings = insert_settings(dedup_token, date_time_input_format="best_effort")
         column_list = ", ".join(quote_column(name) for name in columns)
         body = orjson.dumps(dict(columns), default=_json_default).decode()
         self._run(
@@ -201,9 +200,7 @@ class ChdbWarehouse:
     ) -> int:
         if not rows:
             return 0
-        settings: dict[str, Any] = {"input_format_skip_unknown_fields": 0}
-        if dedup_token is not None:
-            settings |= {"insert_deduplicate": 1, "insert_deduplication_token": dedup_token}
+        settings = insert_settings(dedup_token, input_format_skip_unknown_fields=0)
         body = b"\n".join(orjson.dumps(row, default=_json_default) for row in rows).decode()
         self._run(
             f"INSERT INTO {quote_identifier(table)}{_settings_clause(settings)} "
@@ -212,9 +209,7 @@ class ChdbWarehouse:
         return len(rows)
 
     def insert_packed(self, table: str, body: bytes, *, dedup_token: str | None = None) -> int:
-        settings: dict[str, Any] = {"input_format_skip_unknown_fields": 0}
-        if dedup_token is not None:
-            settings |= {"insert_deduplicate": 1, "insert_deduplication_token": dedup_token}
+        settings = insert_settings(dedup_token, input_format_skip_unknown_fields=0)
         # Read from a file, not the query text: ClickHouse parses a file half again as fast
         # (measured on 100 k events: 187 k rows/s against 123 k), and the bytes need no decoding.
         with tempfile.NamedTemporaryFile(dir=_SCRATCH_DIR, suffix=".jsonl") as scratch:

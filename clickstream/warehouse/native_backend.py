@@ -18,6 +18,7 @@ from clickstream.warehouse.base import (
     WarehouseError,
     WarehouseUnavailable,
     check_columns,
+    insert_settings,
     quote_column,
     quote_identifier,
 )
@@ -99,9 +100,7 @@ class NativeWarehouse:
         rows = check_columns(columns)
         if rows == 0:
             return 0
-        settings: dict[str, Any] = {}
-        if dedup_token is not None:
-            settings = {"insert_deduplicate": 1, "insert_deduplication_token": dedup_token}
+        settings = insert_settings(dedup_token)
         column_list = ", ".join(quote_column(name) for name in columns)
         self._call(
             f"INSERT INTO {quote_identifier(table)} ({column_list}) VALUES",
