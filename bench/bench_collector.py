@@ -21,6 +21,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.processes import start_collector, start_pinned, wait_http
 from tests.support.ports import free_ports
 from tests.support.servers import KAFKA_SCRIPT
 
@@ -56,17 +57,6 @@ def ensure_wrk() -> str:
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def wait_http(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer")
 
 
 def _milliseconds(text: str) -> float:
@@ -162,28 +152,10 @@ def main() -> None:
             "CLICKSTREAM_KAFKA": bootstrap,
             "CLICKSTREAM_WRITE_KEYS": "bench:bench-key",
         }
-        collector = subprocess.Popen(
+        collector = start_collector(0, collector_port, env)
+        bare = start_pinned(
+            0,
             [
-                "taskset",
-                "-c",
-                "0",
-                sys.executable,
-                "-m",
-                "clickstream",
-                "serve",
-                "--port",
-                str(collector_port),
-            ],
-            env=env,
-            cwd=REPO,
-        )
-        bare = subprocess.Popen(
-            [
-                "taskset",
-                "-c",
-                "0",
-                sys.executable,
-                "-m",
                 "uvicorn",
                 "bench.bare_app:app",
                 "--port",
@@ -192,10 +164,8 @@ def main() -> None:
                 "warning",
                 "--no-access-log",
             ],
-            cwd=REPO,
         )
         servers += [collector, bare]
-        wait_http(f"http://127.0.0.1:{collector_port}/healthz")
         wait_http(f"http://127.0.0.1:{bare_port}/")
 
         results = []

@@ -11,7 +11,6 @@ import resource
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 import httpx
 from kafka import KafkaProducer
 
+from bench.processes import start_collector
 from clickstream.kafka_topics import ensure_topics
 from clickstream.warehouse import connect
 from pipeline.kafka_worker import KafkaWorker, WorkerSettings
@@ -111,28 +111,8 @@ def main() -> None:
             "CLICKSTREAM_TOPIC": topics[0],
             "CLICKSTREAM_DEAD_LETTER_TOPIC": topics[1],
         }
-        collector = subprocess.Popen(
-            [
-                "taskset",
-                "-c",
-                "1",
-                sys.executable,
-                "-m",
-                "clickstream",
-                "serve",
-                "--port",
-                str(collector_port),
-            ],
-            env=env,
-            cwd=REPO,
-        )
+        collector = start_collector(1, collector_port, env)
         url = f"http://127.0.0.1:{collector_port}"
-        for _ in range(100):
-            try:
-                httpx.get(url + "/healthz", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.2)
         accepted_at: dict[str, float] = {}
         seen_at: dict[str, float] = {}
         stop = threading.Event()

@@ -70,6 +70,22 @@ def query(warehouse: Warehouse, sql: str, **params: Any) -> list[dict[str, Any]]
     return warehouse.query(sql, params).dicts()
 
 
+def period_view(
+    warehouse: Warehouse, view: str, period: tuple[datetime, datetime], window: int | None = None
+) -> list[dict[str, Any]]:
+    """SELECT * from a period view (and its window, if it takes one), parameters bound."""
+    params: dict[str, Any] = {"site": SITE, "f": period[0], "t": period[1]}
+    window_argument = ""
+    if window is not None:
+        window_argument, params["w"] = ", window_seconds = {w:UInt32}", window
+    return query(
+        warehouse,
+        f"SELECT * FROM clickstream.{view}(site = {{site:String}}, date_from = {{f:DateTime}}, "
+        f"date_to = {{t:DateTime}}{window_argument})",
+        **params,
+    )
+
+
 def test_the_dataset_has_the_awkward_cases(loaded) -> None:
     warehouse, records = loaded
     ids = [r["event_id"] for r in records if r["site_id"] == SITE]
@@ -93,15 +109,7 @@ def test_the_dataset_has_the_awkward_cases(loaded) -> None:
 @pytest.mark.parametrize("window", WINDOWS)
 def test_funnel(loaded, period, window) -> None:
     warehouse, records = loaded
-    actual = query(
-        warehouse,
-        "SELECT * FROM clickstream.funnel(site = {site:String}, date_from = {f:DateTime}, "
-        "date_to = {t:DateTime}, window_seconds = {w:UInt32})",
-        site=SITE,
-        f=period[0],
-        t=period[1],
-        w=window,
-    )
+    actual = period_view(warehouse, "funnel", period, window)
     expected = oracle.funnel(records, SITE, *period, window)
     assert expected[0]["visitors"] > 0
     assert_rows_equal(actual, expected)
@@ -110,28 +118,14 @@ def test_funnel(loaded, period, window) -> None:
 @pytest.mark.parametrize("period", PERIODS)
 def test_order_count_distribution(loaded, period) -> None:
     warehouse, records = loaded
-    actual = query(
-        warehouse,
-        "SELECT * FROM clickstream.order_count_distribution("
-        "site = {site:String}, date_from = {f:DateTime}, date_to = {t:DateTime})",
-        site=SITE,
-        f=period[0],
-        t=period[1],
-    )
+    actual = period_view(warehouse, "order_count_distribution", period)
     assert_rows_equal(actual, oracle.order_count_distribution(records, SITE, *period))
 
 
 @pytest.mark.parametrize("period", PERIODS)
 def test_value_pyramid(loaded, period) -> None:
     warehouse, records = loaded
-    actual = query(
-        warehouse,
-        "SELECT * FROM clickstream.value_pyramid("
-        "site = {site:String}, date_from = {f:DateTime}, date_to = {t:DateTime})",
-        site=SITE,
-        f=period[0],
-        t=period[1],
-    )
+    actual = period_view(warehouse, "value_pyramid", period)
     assert_rows_equal(actual, oracle.value_pyramid(records, SITE, *period))
 
 
@@ -139,15 +133,7 @@ def test_value_pyramid(loaded, period) -> None:
 @pytest.mark.parametrize("window", WINDOWS)
 def test_cart_abandonment(loaded, period, window) -> None:
     warehouse, records = loaded
-    actual = query(
-        warehouse,
-        "SELECT * FROM clickstream.cart_abandonment(site = {site:String}, "
-        "date_from = {f:DateTime}, date_to = {t:DateTime}, window_seconds = {w:UInt32})",
-        site=SITE,
-        f=period[0],
-        t=period[1],
-        w=window,
-    )
+    actual = period_view(warehouse, "cart_abandonment", period, window)
     assert_rows_equal(actual, oracle.cart_abandonment(records, SITE, *period, window))
 
 
