@@ -48,7 +48,6 @@ class KafkaSink:
         self._kafka_healthy = True
         self._stop = threading.Event()
         self._replayer: threading.Thread | None = None
-        self._spool_order = threading.Lock()  # spool-or-Kafka decisions vs the replayer
 
     def start(self) -> None:
         self._producer = KafkaProducer(
