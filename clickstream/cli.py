@@ -263,5 +263,72 @@ def replay(
     )
 
 
+site_app = typer.Typer(help="Per-site settings (time zone).", no_args_is_help=True)
+app.add_typer(site_app, name="site")
+
+
+@site_app.command("set")
+def site_set(
+    site: Annotated[str, typer.Argument(help="Site id (as in CLICKSTREAM_WRITE_KEYS).")],
+    time_zone: Annotated[
+        str, typer.Option("--time-zone", help="IANA zone the shop's days and periods are in.")
+    ] = "UTC",
+    currency: Annotated[str, typer.Option(help="ISO 4217 reporting currency.")] = "",
+    config: ConfigOption = None,
+    clickhouse: ClickHouseOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Set a site's time zone: the views read date_from/date_to and day buckets in it."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from clickstream.warehouse import connect
+    from schemas.migrations import migrate as apply_migrations
+
+    try:
+        ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        console.print(f"[red]unknown time zone[/] {time_zone!r}")
+        raise typer.Exit(2) from error
+    settings = load_settings(config, clickhouse=clickhouse, data_dir=data_dir)
+    warehouse = connect(settings.clickhouse_url)
+    try:
+        apply_migrations(warehouse)
+        warehouse.insert(
+            "clickstream.sites",
+            {"site_id": [site], "time_zone": [time_zone], "currency": [currency.upper()]},
+        )
+    finally:
+        warehouse.close()
+    console.print(f"site {site}: time zone {time_zone}")
+
+
+@site_app.command("list")
+def site_list(
+    config: ConfigOption = None,
+    clickhouse: ClickHouseOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Show the sites' settings."""
+    from rich.table import Table
+
+    from clickstream.warehouse import connect
+    from schemas.migrations import migrate as apply_migrations
+
+    settings = load_settings(config, clickhouse=clickhouse, data_dir=data_dir)
+    warehouse = connect(settings.clickhouse_url)
+    try:
+        apply_migrations(warehouse)
+        result = warehouse.query(
+            "SELECT site_id, argMax(time_zone, updated_at), argMax(currency, updated_at) "
+            "FROM clickstream.sites GROUP BY site_id ORDER BY site_id"
+        )
+    finally:
+        warehouse.close()
+    table = Table("site", "time zone", "currency")
+    for row in result.rows:
+        table.add_row(*row)
+    Console().print(table)
+
+
 def main() -> None:
     app()
