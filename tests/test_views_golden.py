@@ -1,6 +1,7 @@
 """Golden-output tests in the manner of ClickHouse's own: a small fixed dataset
-(tests/golden/events.jsonl, worked through by hand) and each view's expected output beside it
-(tests/golden/<view>.tsv, TabSeparatedWithNames)."""
+(tests/golden/events.jsonl, worked through by hand; a line may name its site, whose time zone
+is in sites.jsonl and campaign costs in campaign_costs.csv) and each view's expected output beside
+it (tests/golden/<view>.tsv, TabSeparatedWithNames)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from clickstream.campaign_costs import read_costs, store_costs
 from clickstream.warehouse import Warehouse
 from clickstream.warehouse.statements import split_statements
 from ingest.record import RequestContext, build_record
@@ -39,10 +41,15 @@ def golden_warehouse(chdb_session_warehouse: Warehouse) -> Iterator[Warehouse]:
     migrate(warehouse)
     records = []
     for line in (GOLDEN / "events.jsonl").read_text().splitlines():
-        event = Event.model_validate(orjson.loads(line))
+        fields = orjson.loads(line)
+        site = fields.pop("site_id", "golden")  # a line may name its site (default: golden)
+        event = Event.model_validate(fields)
         received = event.ts + timedelta(seconds=2)
-        records.append(build_record(event, RequestContext(site_id="golden", received_at=received)))
+        records.append(build_record(event, RequestContext(site_id=site, received_at=received)))
     warehouse.insert_rows("clickstream.events", records)
+    sites = [orjson.loads(line) for line in (GOLDEN / "sites.jsonl").read_text().splitlines()]
+    warehouse.insert_rows("clickstream.sites", sites)
+    store_costs(warehouse, read_costs((GOLDEN / "campaign_costs.csv").read_bytes()))
     yield warehouse
 
 
