@@ -55,20 +55,36 @@ def migrate(
             help="Keep raw events this many days (by event time); 0 keeps everything.",
         ),
     ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            envvar="CLICKSTREAM_CLUSTER",
+            help="Create everything ON CLUSTER: Replicated local tables + Distributed tables.",
+        ),
+    ] = None,
+    print_only: Annotated[
+        bool,
+        typer.Option("--print", help="Print the statements for an empty target; apply nothing."),
+    ] = False,
 ) -> None:
     """Apply the ClickHouse migrations (idempotent)."""
     from clickstream.warehouse import connect
-    from schemas.migrations import MigrationError, set_retention
+    from schemas.migrations import MigrationError, script, set_retention
     from schemas.migrations import migrate as apply_migrations
 
+    if print_only:
+        sys.stdout.write("".join(statement + ";\n\n" for statement in script(cluster=cluster)))
+        return
     settings = load_settings(config, clickhouse=clickhouse, data_dir=data_dir)
     warehouse = connect(settings.clickhouse_url)
     try:
         applied = apply_migrations(
-            warehouse, on_applied=lambda m: console.print(f"applied [bold]{m.name}[/]")
+            warehouse,
+            on_applied=lambda m: console.print(f"applied [bold]{m.name}[/]"),
+            cluster=cluster,
         )
         if retention_days is not None:
-            set_retention(warehouse, retention_days)
+            set_retention(warehouse, retention_days, cluster)
             console.print(
                 f"retention: {retention_days} days"
                 if retention_days
