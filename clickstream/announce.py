@@ -55,18 +55,21 @@ def seed_demo(settings: Settings, endpoints: Endpoints, console: Console) -> Non
 def banner(settings: Settings, endpoints: Endpoints, console: Console) -> None:
     from clickstream.sql_endpoint import credentials_for
 
+    def say(text: str) -> None:
+        console.print(text, soft_wrap=True)
+
     collector = f"http://{_local(endpoints.host)}:{endpoints.port}"
     sites = settings.site_keys()
-    console.print(
+    say(
         f"\n[bold]clickstream is running[/] (embedded: chDB in-process, data in "
         f"{settings.data_dir}/)"
     )
-    console.print(f"  collector     {collector}")
+    say(f"  collector     {collector}")
     for key, site in sites.items():
-        console.print(f"                write key [bold]{key}[/] for site [bold]{site}[/]")
+        say(f"                write key [bold]{key}[/] for site [bold]{site}[/]")
     if not sites:
-        console.print("                [yellow]no write keys[/]: CLICKSTREAM_WRITE_KEYS=site:key")
-    console.print(f"  demo shop     {collector}/demo/")
+        say("                [yellow]no write keys[/]: CLICKSTREAM_WRITE_KEYS=site:key")
+    say(f"  demo shop     {collector}/demo/")
     if endpoints.sql_port:
         credentials = credentials_for(settings.data_dir, settings.sql_user, settings.sql_password)
         user, password = credentials.user, credentials.password
@@ -77,26 +80,23 @@ def banner(settings: Settings, endpoints: Endpoints, console: Console) -> None:
             f"date_to = '{(now + timedelta(days=1)):%Y-%m-%d %H:%M:%S}'"
         )
         site = next(iter(sites.values()), DEMO_SITE)
-        console.print(
+        say(
             f"  SQL (read-only, ClickHouse HTTP interface)  {sql}  "
             f"user [bold]{user}[/] password [bold]{password}[/]"
         )
-        console.print(
+        say(
             f"    curl -u {user}:{password} {sql} --data-binary "
-            "'SELECT type, count() FROM clickstream.events FINAL GROUP BY type'",
-            soft_wrap=True,
+            "'SELECT type, count() FROM clickstream.events FINAL GROUP BY type'"
         )
-        console.print(
+        say(
             f'    curl -u {user}:{password} {sql} --data-binary "SELECT * FROM '
             f"clickstream.funnel(site = '{site}', {period}, window_seconds = 604800) "
-            'FORMAT PrettyCompact"',
-            soft_wrap=True,
+            'FORMAT PrettyCompact"'
         )
-        console.print(
+        say(
             f"    python: clickhouse_connect.get_client(host='{_local(endpoints.sql_host)}', "
             f"port={endpoints.sql_port}, username='{user}', password='{password}')"
-            ".query('SELECT ...').result_rows",
-            soft_wrap=True,
+            ".query('SELECT ...').result_rows"
         )
-    console.print(f"  reports       clickstream report {REPORTS} --site {DEMO_SITE}")
-    console.print("Ctrl-C stops it (the loader stores what it holds first).\n")
+    say(f"  reports       clickstream report {REPORTS} --site {DEMO_SITE}")
+    say("Ctrl-C stops it (the loader stores what it holds first).\n")

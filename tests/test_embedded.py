@@ -11,6 +11,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,26 @@ def test_posted_journeys_come_back_through_clickhouse_connect(service: EmbeddedP
     assert count == len({order["order_id"] for order in orders})
     assert revenue == sum(Decimal(order["revenue"]) for order in orders)
     assert client.query(COUNTS).result_rows[0] == (len(events), len(events))
+
+
+def test_clickstream_generate_sends_what_its_seed_makes(service: EmbeddedProcess) -> None:
+    """The command, its progress bar and its retries against the real service: the events that
+    arrive are exactly the ones the same options make in this process."""
+    options = TrafficOptions(
+        visitors=60, days=10, end=datetime(2026, 6, 1, tzinfo=UTC), seed=21, cart_rate=0.4
+    )
+    command = [sys.executable, "-m", "clickstream", "generate", "--url", service.url]
+    command += ["--write-key", "shop-key", "--visitors", "60", "--days", "10", "--seed", "21"]
+    command += ["--end", "2026-06-01T00:00:00", "--cart-rate", "0.4", "--batch-size", "100"]
+    for _ in range(2):  # sent twice: the same event ids, counted once
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        assert completed.returncode == 0, completed.stderr
+    assert "sent" in completed.stderr and "visitors" in completed.stderr
+    service.wait_loaded()
+    expected = Counter(e["type"] for visitor in Journeys(options).visitors() for e in visitor)
+    client = service.sql_client()
+    rows = client.query("SELECT type, count() FROM clickstream.events FINAL GROUP BY type")
+    assert dict(rows.result_rows) == dict(expected)
 
 
 def test_acknowledged_events_survive_a_restart_and_a_kill(service: EmbeddedProcess) -> None:
