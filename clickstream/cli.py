@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -324,6 +324,11 @@ def replay(
     )
 
 
+def _rate(help_text: str) -> Any:
+    """A share or rate option of `generate`, between 0 and 1."""
+    return typer.Option(min=0, max=1, help=help_text)
+
+
 @app.command()
 def generate(
     url: Annotated[
@@ -343,30 +348,18 @@ def generate(
         str,
         typer.Option(help="Channel mix as weights: direct, search, social, email, paid, referral."),
     ] = "direct=30,search=25,social=12,email=8,paid=15,referral=10",
-    mobile_share: Annotated[float, typer.Option(min=0, max=1)] = 0.55,
-    tablet_share: Annotated[float, typer.Option(min=0, max=1)] = 0.08,
-    bounce_rate: Annotated[float, typer.Option(min=0, max=1, help="One-page visits.")] = 0.35,
-    favorite_rate: Annotated[
-        float, typer.Option(min=0, max=1, help="Product pages ending in a favorite.")
-    ] = 0.12,
-    cart_rate: Annotated[
-        float, typer.Option(min=0, max=1, help="Product pages ending in a cart addition.")
-    ] = 0.15,
-    checkout_rate: Annotated[
-        float, typer.Option(min=0, max=1, help="Visits with a cart that start a checkout.")
-    ] = 0.55,
-    purchase_rate: Annotated[
-        float, typer.Option(min=0, max=1, help="Checkouts that end in an order.")
-    ] = 0.6,
+    mobile_share: Annotated[float, _rate("Visitors on mobile phones.")] = 0.55,
+    tablet_share: Annotated[float, _rate("Visitors on tablets.")] = 0.08,
+    bounce_rate: Annotated[float, _rate("One-page visits.")] = 0.35,
+    favorite_rate: Annotated[float, _rate("Product pages ending in a favorite.")] = 0.12,
+    cart_rate: Annotated[float, _rate("Product pages ending in a cart addition.")] = 0.15,
+    checkout_rate: Annotated[float, _rate("Visits with a cart that start a checkout.")] = 0.55,
+    purchase_rate: Annotated[float, _rate("Checkouts that end in an order.")] = 0.6,
     register_early_rate: Annotated[
-        float, typer.Option(min=0, max=1, help="Visitors who sign up before any checkout.")
+        float, _rate("Visitors who sign up before any checkout.")
     ] = 0.08,
-    repeat_rate: Annotated[
-        float, typer.Option(min=0, max=1, help="Buyers who come back to buy again.")
-    ] = 0.4,
-    cross_device_rate: Annotated[
-        float, typer.Option(min=0, max=1, help="People who also shop on a second device.")
-    ] = 0.2,
+    repeat_rate: Annotated[float, _rate("Buyers who come back to buy again.")] = 0.4,
+    cross_device_rate: Annotated[float, _rate("People who also shop on a second device.")] = 0.2,
     products: Annotated[int, typer.Option(min=1, help="Catalog size.")] = 80,
     currency: Annotated[str, typer.Option(help="Order currency (ISO 4217).")] = "EUR",
     batch_size: Annotated[int, typer.Option(min=1, max=2000, help="Events per request.")] = 500,

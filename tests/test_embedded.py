@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
-import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -21,6 +19,7 @@ import pytest
 
 from clickstream.generate import Journeys, TrafficOptions
 from tests.support.embedded import EmbeddedProcess
+from tests.support.load import acknowledged_until_killed
 
 HEADERS = {"X-Write-Key": "shop-key"}
 COUNTS = "SELECT count(), uniqExact(event_id) FROM clickstream.events"
@@ -114,31 +113,13 @@ def test_acknowledged_events_survive_a_restart_and_a_kill(service: EmbeddedProce
 def test_kill_9_while_posting_loses_nothing_acknowledged_and_counts_nothing_twice(
     service: EmbeddedProcess,
 ) -> None:
-    acknowledged: list[str] = []
-    lock = threading.Lock()
-    stop = threading.Event()
-
-    def post_forever(worker: int) -> None:
-        with httpx.Client(timeout=10, headers=HEADERS) as client:
-            while not stop.is_set():
-                events = page_views(25, f"load-{worker}-{uuid.uuid4().hex[:6]}")
-                try:
-                    response = client.post(service.url + "/v1/batch", json=events)
-                except httpx.HTTPError:
-                    continue
-                if response.status_code == 200:
-                    with lock:
-                        acknowledged.extend(event["event_id"] for event in events)
-
-    threads = [threading.Thread(target=post_forever, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    time.sleep(4)  # the loader stores batches meanwhile: the kill lands anywhere in its work
-    service.kill()
-    time.sleep(0.5)
-    stop.set()
-    for thread in threads:
-        thread.join()
+    acknowledged = acknowledged_until_killed(
+        service.url + "/v1/batch",
+        HEADERS,
+        lambda worker: page_views(25, f"load-{worker}-{uuid.uuid4().hex[:6]}"),
+        service.kill,
+        seconds=4,  # the loader stores batches meanwhile: the kill lands anywhere in its work
+    )
     assert len(acknowledged) > 500, "the load did not get going"
 
     service.start()

@@ -107,6 +107,7 @@ REFUSED = [
     ("SYSTEM STOP MERGES", "READONLY"),
     ("SELECT 1 SETTINGS readonly = 0", "READONLY"),
     ("SELECT 1 SETTINGS readonly = 2", "READONLY"),
+    ("SELECT 1 FORMAT JSON SETTINGS readonly = 0", "READONLY"),
     (
         "SELECT * FROM (SELECT * FROM url('http://127.0.0.1:9/', 'TSV', 'a String') "
         "SETTINGS readonly = 0)",

@@ -77,9 +77,9 @@ def _encoded(body: bytes, accept_encoding: str, level: int) -> tuple[bytes, str 
     for item in accept_encoding.split(","):
         name = item.split(";")[0].strip().lower()
         if name == "gzip":
-            return gzip.compress(body, compresslevel=level), "gzip"
+            return gzip.compress(body, compresslevel=min(max(level, 1), 9)), "gzip"
         if name == "deflate":
-            return zlib.compress(body, level), "deflate"
+            return zlib.compress(body, min(max(level, 1), 9)), "deflate"
     return body, None
 
 
@@ -128,6 +128,7 @@ class SqlEndpoint:
             self.credentials.check(user, password)
             if not text.strip() and request.method in ("GET", "HEAD"):
                 return PlainTextResponse("Ok.\n", headers=headers)
+            level = _number(parameters, "http_zlib_compression_level", 3)
             output_format, body, elapsed = await asyncio.to_thread(
                 self._answer, text, user, parameters, request.headers
             )
@@ -136,7 +137,6 @@ class SqlEndpoint:
             return PlainTextResponse(
                 error.text(self.server.version), status_code=error.status, headers=headers
             )
-        level = _number(parameters, "http_zlib_compression_level", 3)
         body, encoding = _encoded(body, request.headers.get("accept-encoding", ""), level)
         if encoding:
             headers["Content-Encoding"] = encoding

@@ -25,7 +25,7 @@ from clickstream.warehouse.base import quote_column
 from clickstream.warehouse.chdb_backend import ChdbWarehouse, _settings_clause
 
 READING_STATEMENTS = ("SELECT", "WITH", "SHOW", "DESCRIBE", "EXISTS", "EXPLAIN", "(")
-_FORMAT_CLAUSE = re.compile(r"\sFORMAT (\w+)(?: SETTINGS [^()]*)?$")
+_FORMAT_CLAUSE = re.compile(r"\sFORMAT (\w+)(?: SETTINGS (\w+)[^()]*)?$")
 _FILE_FUNCTION = re.compile(r"(?<![\w.`])file\s*\(", re.IGNORECASE)
 
 # URL parameters that steer the HTTP exchange, not the query (ClickHouse's own list, plus the
@@ -130,6 +130,11 @@ def parse(warehouse: ChdbWarehouse, text: str, user: str) -> Statement:
             "and is not allowed through the SQL endpoint",
         )
     match = _FORMAT_CLAUSE.search(bare)
+    if match and match.group(2):
+        # Settings after FORMAT leave no place for ours; readonly would refuse them anyway.
+        raise ClickHouseError(
+            "READONLY", f"Cannot modify '{match.group(2)}' setting in readonly mode"
+        )
     return Statement(canonical, match.group(1) if match else None)
 
 
