@@ -375,3 +375,14 @@ def test_clickhouse_go_gets_readonly_and_compression_errors(
     assert "READONLY" in write["error"] and "164" in write["error"]
     (native_lz4,) = run_go(chquery, service, "SELECT 1", compression="lz4")
     assert "compress=1" in native_lz4["error"] and "NOT_IMPLEMENTED" in native_lz4["error"]
+
+
+def test_native_for_a_protocol_revision_refuses_types_it_cannot_lay_out(
+    service: EmbeddedProcess,
+) -> None:
+    query = "SELECT uniqState(number) AS state FROM numbers(10) FORMAT Native"
+    assert service.sql(query).status_code == 200  # revision 0: chDB's own bytes
+    response = service.sql(query, client_protocol_version="54460")
+    assert response.status_code == 501
+    code, message, name = clickhouse_error(response)
+    assert (code, name) == (48, "NOT_IMPLEMENTED") and "AggregateFunction" in message

@@ -154,10 +154,16 @@ def settings_from(parameters: Mapping[str, str]) -> dict[str, str]:
     return settings
 
 
+# chDB runs one statement at a time, the loader's inserts included: a runaway query stops
+# loading (nothing is lost, the spool waits), so queries get a time limit unless they set one.
+DEFAULT_MAX_EXECUTION_TIME = 300
+
+
 def executable(statement: Statement, database: str, settings: Mapping[str, str]) -> str:
     """The text to run: in `database`, with the URL's settings and readonly = 1 last."""
+    limits = {"max_execution_time": DEFAULT_MAX_EXECUTION_TIME}
     try:
-        clause = _settings_clause({**settings, "readonly": 1})
+        clause = _settings_clause({**limits, **settings, "readonly": 1})
     except ValueError as error:
         raise ClickHouseError("BAD_ARGUMENTS", str(error)) from error
     return f"USE {quote_column(database)};\n{statement.canonical}\n{clause.strip()}"
