@@ -10,11 +10,11 @@ CLICKHOUSE_HTTP_PORT ?= 8124
 
 .PHONY: run test bench up down lint deps venv kafka-jars clickhouse-server clean
 
-## run: the embedded stack (chDB in-process, data under ./data)
+## run: the embedded stack in one process (collector, demo shop, spool, loader, chDB, read-only
+## SQL endpoint); data under ./data; the first start seeds demo data. Ctrl-C stops it.
 run: venv
-	$(BIN)/clickstream migrate
-	@echo "The embedded ClickHouse schema is ready under ./data/clickhouse."
-	@echo "The collector and demo storefront are not built yet (open issues 3, 6, 8): 'make run' serves them once they land."
+	env -u CLICKSTREAM_KAFKA CLICKSTREAM_WRITE_KEYS="$${CLICKSTREAM_WRITE_KEYS:-demo:demo-key}" \
+		$(BIN)/clickstream serve --demo
 
 ## test: every test, against the real Kafka broker, chDB and the 18.16 server
 test: deps
@@ -42,6 +42,9 @@ deps: venv kafka-jars clickhouse-server
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c "import venv, ensurepip" 2>/dev/null || { \
+		echo "installing python3-venv (apt)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
