@@ -7,94 +7,37 @@ the snippet) with its origin on the site's allow-list. What arrived is read back
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright
+from playwright.sync_api import BrowserContext, Page, Playwright
 
-from tests.support.browser import ShopSite, launch, launch_with_preferences, playwright_session
-from tests.support.collector import CollectorProcess
+from tests.support.browser import (
+    QUEUE_EMPTY,
+    BatchRequests,
+    PageProblems,
+    ShopSite,
+    arrived,
+    launch_with_preferences,
+    stored_queue,
+)
 from tests.support.servers import KafkaBroker
-from tests.support.topic import in_event_order, of_visitor, wait_for_records
 
 pytestmark = [pytest.mark.kafka, pytest.mark.browser]
 
-DEMO_KEYS = "demo:demo-key"
-QUEUE_EMPTY = "() => JSON.parse(localStorage.getItem('_cs_q') || '[]').length === 0"
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with playwright_session() as session:
-        yield session
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = launch(playwright)
-    try:
-        yield browser
-    finally:
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ShopSite]:
-    site = ShopSite(tmp_path_factory.mktemp("shop"))
-    site.start()
-    try:
-        yield site
-    finally:
-        site.stop()
-
-
-def demo_collector_process(data_dir: Path, bootstrap: str, shop: ShopSite, **env: str):
-    """A collector for the demo site whose allow-list has the shop's origin (and no other)."""
-    extra_env = {"CLICKSTREAM_ALLOWED_ORIGINS": f"demo={shop.origin}", **env}
-    return CollectorProcess(data_dir, bootstrap, write_keys=DEMO_KEYS, extra_env=extra_env)
-
-
-@pytest.fixture(scope="module")
-def collector(
-    kafka_broker: KafkaBroker, shop: ShopSite, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[CollectorProcess]:
-    process = demo_collector_process(
-        tmp_path_factory.mktemp("collector"), kafka_broker.bootstrap, shop
-    )
-    process.start()
-    shop.set_collector(process.url)
-    try:
-        yield process
-    finally:
-        process.stop()
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context()
-    try:
-        yield context
-    finally:
-        context.close()
-
-
-class PageProblems:
-    """Errors a page shows: uncaught exceptions, and console messages of level error."""
-
-    def __init__(self, page: Page) -> None:
-        self.exceptions: list[str] = []
-        self.console_errors: list[ConsoleMessage] = []
-        page.on("pageerror", lambda error: self.exceptions.append(str(error)))
-        page.on(
-            "console",
-            lambda message: message.type == "error" and self.console_errors.append(message),
-        )
-
-
-def visitor_of(context: BrowserContext) -> str:
-    return next(c["value"] for c in context.cookies() if c["name"] == "_cs_id")
+# Keeps the size of each body the page hands to the real sendBeacon, and whether it was queued,
+# in sessionStorage, where the next page of the tab can read it.
+LOG_BEACONS = """
+const sendBeacon = navigator.sendBeacon.bind(navigator);
+navigator.sendBeacon = (url, body) => {
+    const queued = sendBeacon(url, body);
+    const log = JSON.parse(sessionStorage.getItem('beacons') || '[]');
+    log.push([body.length, queued]);
+    sessionStorage.setItem('beacons', JSON.stringify(log));
+    return queued;
+};
+"""
 
 
 def user_id_for(email: str) -> str:
@@ -105,15 +48,10 @@ def user_id_for(email: str) -> str:
     return f"u-{value:08x}"
 
 
-def arrived(kafka_broker: KafkaBroker, context: BrowserContext, count: int) -> list[dict[str, Any]]:
-    return in_event_order(
-        wait_for_records(kafka_broker.bootstrap, of_visitor(visitor_of(context)), count)
-    )
-
-
 def test_demo_storefront_journey(
-    collector: CollectorProcess, kafka_broker: KafkaBroker, context: BrowserContext
+    kafka_broker: KafkaBroker, shop: ShopSite, context: BrowserContext
 ) -> None:
+    collector = shop.collector
     page = context.new_page()
     problems = PageProblems(page)
     landing = collector.url + "/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=spring"
@@ -131,7 +69,7 @@ def test_demo_storefront_journey(
     page.wait_for_url("**/order.html")
     page.wait_for_function(QUEUE_EMPTY)
 
-    records = arrived(kafka_broker, context, 11)
+    records = arrived(kafka_broker.bootstrap, context, 11)
     steps = [(r["type"], r["path"].removeprefix("/demo/")) for r in records]
     assert steps == [
         ("page_view", ""),
@@ -176,3 +114,237 @@ def test_demo_storefront_journey(
     assert order["order_id"] == page.text_content("#order-id")
     assert records[7]["properties"] == {"method": "email"}
     assert problems.exceptions == [] and problems.console_errors == []
+
+
+def beacons(page: Page) -> list[tuple[int, bool]]:
+    return [
+        tuple(entry)
+        for entry in page.evaluate("() => JSON.parse(sessionStorage.getItem('beacons') || '[]')")
+    ]
+
+
+def test_calls_made_before_the_snippet_loads_are_replayed(
+    kafka_broker: KafkaBroker, shop: ShopSite, context: BrowserContext
+) -> None:
+    page = context.new_page()
+    page.goto(shop.origin + "/queued.html")
+    page.wait_for_function("() => clickstream.loaded")
+    page.evaluate("() => clickstream('track', 'share', {network: 'wechat', product_id: 'p-1'})")
+    page.wait_for_function(QUEUE_EMPTY)
+    records = arrived(kafka_broker.bootstrap, context, 4)
+    assert [r["type"] for r in records] == ["page_view", "add_to_cart", "identify", "share"]
+    view, cart, identify, share = records
+    assert (cart["product_id"], cart["price"], cart["quantity"]) == ("queued-1", "5.0000", 2)
+    assert cart["properties"] == {"color": "red"} and cart["user_id"] == ""
+    assert identify["user_id"] == share["user_id"] == "u-queued"
+    assert share["properties"] == {"network": "wechat"} and share["product_id"] == "p-1"
+    assert view["url"] == shop.origin + "/queued.html"
+
+
+def test_single_page_app_navigations_are_page_views(
+    kafka_broker: KafkaBroker, shop: ShopSite, context: BrowserContext
+) -> None:
+    page = context.new_page()
+    page.goto(shop.origin + "/spa/")
+    page.click("#to-a")
+    page.click("#to-b")
+    page.click("#same")  # replaceState to the same URL: no new page view
+    page.click("#hash")  # a fragment only: no new page view
+    page.go_back()  # to /spa/b
+    page.go_back()  # to /spa/a
+    page.go_forward()  # to /spa/b
+    page.wait_for_function(QUEUE_EMPTY)
+    records = arrived(kafka_broker.bootstrap, context, 5)
+    assert [(r["type"], r["path"]) for r in records] == [
+        ("page_view", "/spa/"),
+        ("page_view", "/spa/a"),
+        ("page_view", "/spa/b"),
+        ("page_view", "/spa/a"),
+        ("page_view", "/spa/b"),
+    ]
+    assert [r["title"] for r in records[:3]] == ["SPA home", "SPA a", "SPA b"]
+    urls = [r["url"] for r in records]
+    assert urls[2] == shop.origin + "/spa/b?tab=2"
+    assert [r["referrer"] for r in records] == [""] + urls[:-1]
+    assert len({r["session_id"] for r in records}) == 1
+
+
+def test_last_events_before_leaving_go_by_beacon(
+    kafka_broker: KafkaBroker, shop: ShopSite, context: BrowserContext
+) -> None:
+    context.add_init_script(LOG_BEACONS)
+    page = context.new_page()
+    page.goto(shop.origin + "/page.html")
+    page.wait_for_function(QUEUE_EMPTY)
+    # The batch would wait a second; the page is gone before, to a page without the snippet.
+    page.evaluate(
+        "() => { clickstream('add_to_cart', {product_id: 'p-last'}); "
+        "location.href = '/plain.html' }"
+    )
+    page.wait_for_url("**/plain.html")
+    records = arrived(kafka_broker.bootstrap, context, 2)
+    assert [(r["type"], r["product_id"]) for r in records] == [
+        ("page_view", ""),
+        ("add_to_cart", "p-last"),
+    ]
+    assert [queued for _, queued in beacons(page)] == [True]
+
+
+def test_unload_batches_stay_under_64_kb(
+    kafka_broker: KafkaBroker, shop: ShopSite, context: BrowserContext
+) -> None:
+    context.add_init_script(LOG_BEACONS)
+    page = context.new_page()
+    page.goto(shop.origin + "/page.html")
+    page.wait_for_function(QUEUE_EMPTY)
+    # 100 events of about 2 KB (the most the snippet keeps), made just before leaving.
+    page.evaluate(
+        """() => {
+        for (let n = 0; n < 100; n++) clickstream('track', 'review', {n, text: 'x'.repeat(1500)});
+        document.getElementById('next').click();
+    }"""
+    )
+    page.wait_for_url("**/page2.html")
+    page.wait_for_function(QUEUE_EMPTY)
+    records = arrived(kafka_broker.bootstrap, context, 102)
+    reviews = [r for r in records if r["type"] == "review"]
+    assert sorted(int(r["properties"]["n"]) for r in reviews) == list(range(100))
+    assert len({r["event_id"] for r in records}) == len(records) == 102
+    # Chromium queues keepalive bodies up to 64 KB in all: the first goes, the rest stay stored
+    # and the next page sends them.
+    sent = beacons(page)
+    assert sent[0][1] is True and all(size < 64 * 1024 for size, _ in sent)
+
+
+def storage_of(page: Page) -> dict[str, Any]:
+    """What the snippet keeps in the browser: its cookies and localStorage keys."""
+    cookies = page.evaluate("() => document.cookie")
+    keys = page.evaluate("() => Object.keys(localStorage)")
+    return {
+        "cookies": sorted(c.split("=")[0] for c in cookies.split("; ") if c.startswith("_cs_")),
+        "local": sorted(k for k in keys if k.startswith("_cs_")),
+    }
+
+
+def test_do_not_track_sends_and_stores_nothing(
+    playwright: Playwright, shop: ShopSite, tmp_path: Path
+) -> None:
+    context = launch_with_preferences(
+        playwright, tmp_path / "profile", {"enable_do_not_track": True}
+    )
+    try:
+        requests = BatchRequests(context)
+        page = context.new_page()
+        problems = PageProblems(page)
+        page.goto(shop.origin + "/page.html")
+        assert page.evaluate("() => navigator.doNotTrack") == "1"  # the user's real setting
+        page.wait_for_function("() => clickstream.loaded")
+        page.evaluate(
+            "() => { clickstream('favorite', {product_id: 'p-1'}); clickstream('register', 'u-1') }"
+        )
+        page.click("#next")
+        page.wait_for_timeout(2500)
+        assert requests.seen == []
+        assert storage_of(page) == {"cookies": [], "local": []}
+        assert problems.exceptions == [] and problems.console_errors == []
+    finally:
+        context.close()
+
+
+def test_consent_switch(kafka_broker: KafkaBroker, shop: ShopSite, context: BrowserContext) -> None:
+    requests = BatchRequests(context)
+    page = context.new_page()
+    page.goto(shop.origin + "/consent.html")
+    page.wait_for_function("() => clickstream.loaded")
+    page.evaluate("() => clickstream('favorite', {product_id: 'p-wait'})")
+    page.wait_for_timeout(1500)
+    assert requests.seen == [] and storage_of(page) == {"cookies": [], "local": []}
+
+    page.evaluate("() => clickstream('consent', true)")  # the visitor agrees: held events go
+    page.wait_for_function(QUEUE_EMPTY)
+    records = arrived(kafka_broker.bootstrap, context, 2)
+    assert [(r["type"], r["product_id"]) for r in records] == [
+        ("page_view", ""),
+        ("favorite", "p-wait"),
+    ]
+    assert storage_of(page)["cookies"] == ["_cs_id", "_cs_sid"]
+
+    page.evaluate("() => clickstream('consent', false)")  # withdrawn: forget, send nothing more
+    assert storage_of(page) == {"cookies": [], "local": []}
+    sent = len(requests.seen)
+    page.evaluate("() => clickstream('add_to_cart', {product_id: 'p-no'})")
+    page.wait_for_timeout(1500)
+    assert len(requests.seen) == sent and storage_of(page) == {"cookies": [], "local": []}
+
+
+ODD_CALLS = """() => {
+    clickstream('no_such_method', 1);
+    clickstream('favorite');
+    clickstream('favorite', null);
+    clickstream('add_to_cart', 'not an object');
+    clickstream('order', {items: [{product_id: 'p-1', price: 'abc'}], revenue: -1});
+    clickstream('track');
+    clickstream('track', 'Not A Valid Name!', {deep: {a: {b: {c: {d: {e: 1}}}}}});
+    clickstream('identify');
+    clickstream('register', null, 7);
+    clickstream('page', {x: undefined});
+    clickstream.favorite({product_id: 'p-2'});
+    clickstream();
+}"""
+
+
+def test_collector_blocked_no_errors_in_the_page(shop: ShopSite, context: BrowserContext) -> None:
+    collector = shop.collector
+    context.route(collector.url + "/**", lambda route: route.abort())  # e.g. an ad blocker
+    page = context.new_page()
+    problems = PageProblems(page)
+    page.goto(shop.origin + "/page.html")
+    page.wait_for_function("() => clickstream.loaded")
+    page.evaluate(ODD_CALLS)
+    page.wait_for_timeout(4000)  # the first send and two retries fail
+    page.click("#next")
+    page.wait_for_function("() => clickstream.loaded")
+    page.evaluate(ODD_CALLS)
+    page.wait_for_timeout(1500)
+    assert problems.exceptions == []
+    assert problems.only_network_notices(collector.url)
+    assert 10 <= len(stored_queue(page)) <= 100  # kept for later, bounded
+
+
+def test_snippet_blocked_the_demo_still_works(shop: ShopSite, context: BrowserContext) -> None:
+    collector = shop.collector
+    context.route("**/t.js", lambda route: route.abort())
+    page = context.new_page()
+    problems = PageProblems(page)
+    page.goto(collector.url + "/demo/product.html?id=p-200")
+    page.click("#favorite")
+    page.click("#add-to-cart")
+    page.click("#view-cart")
+    assert "Leather backpack" in page.text_content("#main")
+    assert problems.exceptions == []
+    assert problems.only_network_notices(collector.url + "/t.js")
+
+
+def test_no_errors_where_storage_throws(shop: ShopSite, context: BrowserContext) -> None:
+    """In a sandboxed frame (an opaque origin) cookies and localStorage throw on every access."""
+    page = context.new_page()
+    problems = PageProblems(page)
+    page.goto(shop.origin + "/plain.html")
+    page.evaluate(
+        r"""(src) => {
+        const frame = document.createElement('iframe');
+        frame.sandbox = 'allow-scripts';
+        frame.srcdoc = `<script>
+            window.clickstream = (...call) => (clickstream.q = clickstream.q || []).push(call);
+            clickstream('init', {key: 'demo-key', url: '${src}'});
+            clickstream('favorite', {product_id: 'p-1'});
+            <\/script><script src="${location.origin}/t.js"><\/script>`;
+        document.body.append(frame);
+    }""",
+        shop.collector.url,
+    )
+    frame = page.frames[1]
+    frame.wait_for_function("() => window.clickstream && clickstream.loaded")
+    frame.evaluate(ODD_CALLS)
+    page.wait_for_timeout(1500)
+    assert problems.exceptions == []

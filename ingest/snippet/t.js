@@ -64,8 +64,8 @@
   // Storage can throw (sandboxed frames, blocked site data): then nothing is kept.
   function read(name) {
     try {
-      const cookie = d.cookie.match('(?:^|; )' + name + '=([^;]*)');
-      if (cookie) return decodeURIComponent(cookie[1]);
+      const cookie = d.cookie.match('(^|; )' + name + '=([^;]*)');
+      if (cookie) return decodeURIComponent(cookie[2]);
       const [value, expires] = JSON.parse(storage.getItem(name));
       if (expires > now()) return value;
     } catch (e) {
@@ -109,7 +109,7 @@
   const without = (queue, sent) => queue.filter((e) => sent.indexOf(e.event_id) < 0);
 
   function emit(type, props) {
-    if (!started || dnt) return;
+    if (!started) return;
     const event = {
       event_id: uuid(),
       type: type,
@@ -232,7 +232,7 @@
   });
 
   function start() {
-    if (started || !config.key) return;
+    if (started || dnt || !config.key) return;
     config.url = config.url || new URL(script.src).origin; // by default, where t.js came from
     started = true;
     if (config.auto !== false) {
@@ -248,7 +248,7 @@
       w.addEventListener('popstate', () => setTimeout(autoPage));
     }
     w.addEventListener('pagehide', () => leave(true));
-    d.addEventListener('visibilitychange', () => d.visibilityState == 'hidden' && leave());
+    d.addEventListener('visibilitychange', () => d.hidden && leave());
     later(0); // events an earlier page could not send
   }
 
@@ -282,7 +282,8 @@
       later(0);
     },
   };
-  for (const type of ['favorite', 'unfavorite', 'add_to_cart', 'remove_from_cart', 'checkout_start', 'search', 'order']) {
+  // The core events have methods of their own; other types go through track(type, props).
+  for (const type of ['favorite', 'add_to_cart', 'order']) {
     api[type] = (props) => emit(type, props);
   }
   // Who the visitor is from now on; register and login also record the event of that name.

@@ -18,10 +18,20 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Request,
+    sync_playwright,
+)
 
 from ingest.static_routes import SNIPPET_FILE
+from tests.support.collector import CollectorProcess
 from tests.support.ports import free_port
+from tests.support.topic import Record, in_event_order, of_visitor, wait_for_records
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -35,6 +45,9 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 SHOP_PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "shop"
+DEMO_WRITE_KEYS = "demo:demo-key"
+QUEUE_KEY = "_cs_q"  # the snippet's localStorage key for unsent events
+QUEUE_EMPTY = f"() => JSON.parse(localStorage.getItem('{QUEUE_KEY}') || '[]').length === 0"
 
 
 @contextmanager
@@ -75,30 +88,87 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 
 class ShopSite:
-    """The test shop's pages (tests/fixtures/shop), self-hosting a copy of the snippet, on a free
-    loopback port: another origin than the collector's. `{{COLLECTOR}}` in a page becomes the
-    collector's URL."""
+    """A shop's own web site on another origin than the collector's, and its collector.
 
-    def __init__(self, root: Path, collector_url: str = "") -> None:
-        self.root = root
+    The pages (tests/fixtures/shop, `{{COLLECTOR}}` replaced by the collector's URL) self-host a
+    copy of the snippet and are served from a free loopback port; the collector (`clickstream
+    serve`, real Kafka) has the demo site's key and this origin, only, on the site's allow-list.
+    """
+
+    def __init__(self, root: Path, bootstrap: str, collector_env: dict[str, str] | None = None):
+        self.root = root / "site"
         self.port = free_port()
         self.origin = f"http://127.0.0.1:{self.port}"
+        (root / "collector").mkdir(parents=True, exist_ok=True)
+        self.collector = CollectorProcess(
+            root / "collector",
+            bootstrap,
+            write_keys=DEMO_WRITE_KEYS,
+            extra_env={
+                "CLICKSTREAM_ALLOWED_ORIGINS": f"demo={self.origin}",
+                **(collector_env or {}),
+            },
+        )
         self.server: ThreadingHTTPServer | None = None
-        self.set_collector(collector_url)
 
-    def set_collector(self, collector_url: str) -> None:
+    def __enter__(self) -> ShopSite:
+        self.collector.start()
         self.root.mkdir(parents=True, exist_ok=True)
         for page in SHOP_PAGES.iterdir():
-            text = page.read_text().replace("{{COLLECTOR}}", collector_url)
+            text = page.read_text().replace("{{COLLECTOR}}", self.collector.url)
             (self.root / page.name).write_text(text)
         shutil.copy(SNIPPET_FILE, self.root / "t.js")
-
-    def start(self) -> None:
         handler = partial(_Quiet, directory=str(self.root))
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
 
-    def stop(self) -> None:
+    def __exit__(self, *_: object) -> None:
         if self.server:
             self.server.shutdown()
             self.server.server_close()
+        self.collector.stop()
+
+
+class PageProblems:
+    """Errors a page shows: uncaught exceptions, and console messages of level error."""
+
+    def __init__(self, page: Page) -> None:
+        self.exceptions: list[str] = []
+        self.console_errors: list[ConsoleMessage] = []
+        page.on("pageerror", lambda error: self.exceptions.append(str(error)))
+        page.on(
+            "console",
+            lambda message: message.type == "error" and self.console_errors.append(message),
+        )
+
+    def only_network_notices(self, blocked: str) -> bool:
+        """Chromium itself logs each failed request ("Failed to load resource: net::..."); that
+        line is the browser's, not the page's, and no script can suppress it."""
+        return all(
+            m.text.startswith("Failed to load resource: net::")
+            and m.location["url"].startswith(blocked)
+            for m in self.console_errors
+        )
+
+
+class BatchRequests:
+    """The requests a browser context makes to the collector's batch endpoint."""
+
+    def __init__(self, context: BrowserContext) -> None:
+        self.seen: list[Request] = []
+        context.on("request", lambda r: "/v1/batch" in r.url and self.seen.append(r))
+
+
+def stored_queue(page: Page) -> list[dict[str, Any]]:
+    """The snippet's unsent events in the page's localStorage."""
+    return page.evaluate(f"() => JSON.parse(localStorage.getItem('{QUEUE_KEY}') || '[]')")
+
+
+def visitor_of(context: BrowserContext) -> str:
+    return next(c["value"] for c in context.cookies() if c["name"] == "_cs_id")
+
+
+def arrived(bootstrap: str, context: BrowserContext, count: int) -> list[Record]:
+    """The context's visitor's events on the topic (at least `count`, every copy), in order."""
+    return in_event_order(wait_for_records(bootstrap, of_visitor(visitor_of(context)), count))

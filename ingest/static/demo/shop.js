@@ -127,7 +127,7 @@ const pages = {
       button.onclick = () => {
         const removed = cartItems().find((item) => item.product_id === button.dataset.remove);
         saved.set('demo_cart', cart().filter((line) => line.id !== removed.product_id));
-        clickstream('remove_from_cart', Object.assign({ currency: CURRENCY }, removed));
+        clickstream('track', 'remove_from_cart', Object.assign({ currency: CURRENCY }, removed));
         renderHeader();
         pages.cart();
       };
