@@ -26,6 +26,14 @@ from tests.support.servers import KafkaBroker
 
 pytestmark = [pytest.mark.kafka, pytest.mark.browser]
 
+# Keeps each pageshow (path, restored from the back/forward cache) in sessionStorage.
+LOG_PAGESHOWS = """
+addEventListener('pageshow', (event) => {
+    const shows = JSON.parse(sessionStorage.getItem('shows') || '[]');
+    shows.push([location.pathname, event.persisted]);
+    sessionStorage.setItem('shows', JSON.stringify(shows));
+});
+"""
 # Keeps the size of each body the page hands to the real sendBeacon, and whether it was queued,
 # in sessionStorage, where the next page of the tab can read it.
 LOG_BEACONS = """
@@ -348,3 +356,35 @@ def test_no_errors_where_storage_throws(shop: ShopSite, context: BrowserContext)
     frame.evaluate(ODD_CALLS)
     page.wait_for_timeout(1500)
     assert problems.exceptions == []
+
+
+def test_back_and_forward_between_pages_are_page_views(
+    kafka_broker: KafkaBroker, shop: ShopSite, context: BrowserContext
+) -> None:
+    """Back and forward restore pages whole from the back/forward cache: no load, no new script
+    run, and still a page view each."""
+    context.add_init_script(LOG_PAGESHOWS)
+    page = context.new_page()
+    page.goto(shop.origin + "/page.html")
+    page.wait_for_function(QUEUE_EMPTY)
+    page.click("#next")
+    for shown, move in ((3, page.go_back), (4, page.go_forward)):
+        page.wait_for_function(QUEUE_EMPTY)
+        move(wait_until="commit")
+        page.wait_for_function(f"() => JSON.parse(sessionStorage.shows).length === {shown}")
+    page.wait_for_function(QUEUE_EMPTY)
+    shows = page.evaluate("() => JSON.parse(sessionStorage.shows)")
+    assert shows == [
+        ["/page.html", False],
+        ["/page2.html", False],
+        ["/page.html", True],
+        ["/page2.html", True],
+    ]
+    records = arrived(kafka_broker.bootstrap, context, 4)
+    assert [(r["type"], r["path"]) for r in records] == [
+        ("page_view", "/page.html"),
+        ("page_view", "/page2.html"),
+        ("page_view", "/page.html"),
+        ("page_view", "/page2.html"),
+    ]
+    assert len({r["event_id"] for r in records}) == 4

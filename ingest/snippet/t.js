@@ -115,8 +115,8 @@
       type: type,
       ts: now(),
       url: location.href.slice(0, 4096),
-      path: location.pathname.slice(0, 4096),
-      title: d.title.slice(0, 1024),
+      path: location.pathname,
+      title: d.title,
       referrer: referrer.slice(0, 4096),
       screen_width: screen.width,
       screen_height: screen.height,
@@ -246,6 +246,8 @@
         };
       }
       w.addEventListener('popstate', () => setTimeout(autoPage));
+      // Back or forward to a page the browser kept whole (back/forward cache): seen again.
+      w.addEventListener('pageshow', (e) => e.persisted && emit('page_view'));
     }
     w.addEventListener('pagehide', () => leave(true));
     d.addEventListener('visibilitychange', () => d.hidden && leave());

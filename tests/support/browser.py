@@ -44,6 +44,8 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Playwright turns the back/forward cache off by default; users' browsers have it on.
+AS_USERS_HAVE_IT = ["--disable-back-forward-cache"]
 SHOP_PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "shop"
 DEMO_WRITE_KEYS = "demo:demo-key"
 QUEUE_KEY = "_cs_q"  # the snippet's localStorage key for unsent events
@@ -59,7 +61,9 @@ def playwright_session() -> Iterator[Playwright]:
 
 
 def launch(playwright: Playwright) -> Browser:
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, ignore_default_args=AS_USERS_HAVE_IT
+    )
 
 
 def launch_with_preferences(
@@ -69,17 +73,16 @@ def launch_with_preferences(
     (profile / "Default").mkdir(parents=True)
     (profile / "Default" / "Preferences").write_text(json.dumps(preferences))
     return playwright.chromium.launch_persistent_context(
-        str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS
+        str(profile),
+        executable_path=str(CHROMIUM),
+        args=CHROMIUM_FLAGS,
+        ignore_default_args=AS_USERS_HAVE_IT,
     )
 
 
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
-
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
 
     def translate_path(self, path: str) -> str:
         if path.startswith("/spa/"):  # a single-page app answers every path with its one page
