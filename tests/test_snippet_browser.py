@@ -7,6 +7,8 @@ the snippet) with its origin on the site's allow-list. What arrived is read back
 
 from __future__ import annotations
 
+import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +66,7 @@ def test_demo_storefront_journey(
     problems = PageProblems(page)
     landing = collector.url + "/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=spring"
     page.goto(landing, referer="https://mail.example.com/")
+    page.click("nav >> text=Shoes")
     page.click("[data-product=p-100]")
     page.click("#favorite")
     page.click("#add-to-cart")
@@ -77,10 +80,11 @@ def test_demo_storefront_journey(
     page.wait_for_url("**/order.html")
     page.wait_for_function(QUEUE_EMPTY)
 
-    records = arrived(kafka_broker.bootstrap, context, 11)
+    records = arrived(kafka_broker.bootstrap, context, 12)
     steps = [(r["type"], r["path"].removeprefix("/demo/")) for r in records]
     assert steps == [
         ("page_view", ""),
+        ("page_view", "category.html"),
         ("page_view", "product.html"),
         ("favorite", "product.html"),
         ("add_to_cart", "product.html"),
@@ -92,12 +96,12 @@ def test_demo_storefront_journey(
         ("page_view", "order.html"),
         ("order", "order.html"),
     ]
-    assert len({r["event_id"] for r in records}) == 11  # each event once on the topic
+    assert len({r["event_id"] for r in records}) == 12  # each event once on the topic
     assert {r["site_id"] for r in records} == {"demo"}
     assert len({r["session_id"] for r in records}) == 1
     user = user_id_for("ada@example.com")
     registered = steps.index(("register", "register.html"))
-    assert [r["user_id"] for r in records] == [""] * registered + [user] * (11 - registered)
+    assert [r["user_id"] for r in records] == [""] * registered + [user] * (12 - registered)
 
     landed = records[0]
     assert (landed["utm_source"], landed["utm_medium"], landed["utm_campaign"]) == (
@@ -110,17 +114,17 @@ def test_demo_storefront_journey(
     assert records[1]["referrer"] == landing  # the next page's referrer is the landing page
     assert "Chrome" in landed["browser"] and landed["screen_width"] > 0 and landed["language"]
 
-    favorite, cart = records[2], records[3]
+    by_type = {r["type"]: r for r in records}
+    favorite, cart, order = by_type["favorite"], by_type["add_to_cart"], by_type["order"]
     assert (favorite["product_id"], favorite["category"], favorite["price"]) == (
         "p-100",
         "shoes",
         "89.0000",
     )
     assert (cart["product_id"], cart["quantity"], cart["currency"]) == ("p-100", 1, "EUR")
-    order = records[-1]
     assert order["revenue"] == "89.0000" and order["items.product_id"] == ["p-100"]
     assert order["order_id"] == page.text_content("#order-id")
-    assert records[7]["properties"] == {"method": "email"}
+    assert by_type["register"]["properties"] == {"method": "email"}
     assert problems.exceptions == [] and problems.console_errors == []
 
 
@@ -134,6 +138,7 @@ def beacons(page: Page) -> list[tuple[int, bool]]:
 def test_calls_made_before_the_snippet_loads_are_replayed(
     kafka_broker: KafkaBroker, shop: ShopSite, context: BrowserContext
 ) -> None:
+    requests = BatchRequests(context)
     page = context.new_page()
     page.goto(shop.origin + "/queued.html")
     page.wait_for_function("() => clickstream.loaded")
@@ -147,6 +152,16 @@ def test_calls_made_before_the_snippet_loads_are_replayed(
     assert identify["user_id"] == share["user_id"] == "u-queued"
     assert share["properties"] == {"network": "wechat"} and share["product_id"] == "p-1"
     assert view["url"] == shop.origin + "/queued.html"
+    # Batched: the page view and the replayed calls in one request, the later call in another.
+    bodies = [json.loads(r.post_data or "[]") for r in requests.seen]
+    assert [[e["type"] for e in body] for body in bodies] == [
+        ["page_view", "add_to_cart", "identify"],
+        ["share"],
+    ]
+    for request in requests.seen:  # a "simple" request, which needs no CORS preflight
+        assert request.method == "POST" and request.url.endswith("/v1/batch?key=demo-key")
+        assert request.headers["content-type"] == "text/plain;charset=UTF-8"
+        assert not {"authorization", "x-write-key"} & set(request.headers)
 
 
 def test_single_page_app_navigations_are_page_views(
@@ -316,7 +331,10 @@ def test_collector_blocked_no_errors_in_the_page(shop: ShopSite, context: Browse
     page.wait_for_timeout(1500)
     assert problems.exceptions == []
     assert problems.only_network_notices(collector.url)
-    assert 10 <= len(stored_queue(page)) <= 100  # kept for later, bounded
+    assert len(stored_queue(page)) > 10  # kept for the next page
+    page.evaluate("() => { for (let n = 0; n < 130; n++) clickstream('track', 'bulk', {n}) }")
+    kept = stored_queue(page)  # at most 100, the oldest dropped
+    assert [event["properties"]["n"] for event in kept] == list(range(30, 130))
 
 
 def test_snippet_blocked_the_demo_still_works(shop: ShopSite, context: BrowserContext) -> None:
@@ -388,3 +406,62 @@ def test_back_and_forward_between_pages_are_page_views(
         ("page_view", "/page2.html"),
     ]
     assert len({r["event_id"] for r in records}) == 4
+
+
+def test_ids_survive_lost_cookies_and_sessions_roll_after_30_idle_minutes(
+    kafka_broker: KafkaBroker, shop: ShopSite, context: BrowserContext
+) -> None:
+    page = context.new_page()
+    page.clock.install()  # the page's clock, which the test can move forward
+    page.goto(shop.origin + "/page.html")
+    page.wait_for_function(QUEUE_EMPTY)
+    cookies = {cookie["name"]: cookie for cookie in context.cookies()}
+    now = time.time()
+    assert abs(cookies["_cs_sid"]["expires"] - (now + 1800)) < 60  # renewed by each event
+    assert abs(cookies["_cs_id"]["expires"] - (now + 400 * 86400)) < 60
+    assert cookies["_cs_id"]["sameSite"] == "Lax"
+
+    context.clear_cookies()  # cookies lost: the localStorage copies keep visitor and session
+    page.evaluate("() => clickstream('favorite', {product_id: 'p-1'})")
+    page.wait_for_function(QUEUE_EMPTY)
+
+    # 31 idle minutes: the page's clock moves on, and the session cookie's own 30-minute
+    # lifetime (kept by the browser's clock, which a test cannot move) ends as it would.
+    page.clock.fast_forward("31:00")
+    context.clear_cookies(name="_cs_sid")
+    page.evaluate("() => clickstream('add_to_cart', {product_id: 'p-2'})")
+    page.wait_for_function(QUEUE_EMPTY)
+
+    view, favorite, cart = arrived(kafka_broker.bootstrap, context, 3)
+    assert (view["type"], favorite["type"], cart["type"]) == (
+        "page_view",
+        "favorite",
+        "add_to_cart",
+    )
+    assert view["anonymous_id"] == favorite["anonymous_id"] == cart["anonymous_id"]
+    assert view["session_id"] == favorite["session_id"] != cart["session_id"]
+
+
+def test_a_slow_snippet_never_holds_up_the_page(
+    kafka_broker: KafkaBroker, shop: ShopSite, context: BrowserContext
+) -> None:
+    """The snippet arrives 2 s late: the page is parsed and usable before, calls made meanwhile
+    are queued by the stub and sent once it has loaded."""
+    page = context.new_page()
+    page.goto(shop.origin + "/slow.html", wait_until="domcontentloaded")
+    assert page.evaluate("() => window.clickstream.loaded") is None  # still the stub
+    page.click("#favorite")
+    page.wait_for_function("() => clickstream.loaded", timeout=10_000)
+    page.wait_for_function(QUEUE_EMPTY)
+    parsed, snippet_arrived = page.evaluate(
+        """() => [
+        performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+        performance.getEntriesByName(location.origin + '/slow/t.js')[0].responseEnd,
+    ]"""
+    )
+    assert parsed < snippet_arrived - 1000
+    records = arrived(kafka_broker.bootstrap, context, 2)
+    assert [(r["type"], r["product_id"]) for r in records] == [
+        ("page_view", ""),
+        ("favorite", "p-slow"),
+    ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -87,6 +88,9 @@ class _Quiet(SimpleHTTPRequestHandler):
     def translate_path(self, path: str) -> str:
         if path.startswith("/spa/"):  # a single-page app answers every path with its one page
             path = "/spa.html"
+        elif path.startswith("/slow/"):  # the same file, two seconds late
+            time.sleep(2)
+            path = path.removeprefix("/slow")
         return super().translate_path(path)
 
 
