@@ -256,7 +256,6 @@
 
   function forget(names) {
     user = '';
-    memoryQueue = [];
     for (const name of names) write(name, '', -1);
   }
 
@@ -279,7 +278,10 @@
     consent(yes) {
       config.consent = !!yes;
       if (yes) waiting.forEach(enqueue);
-      else forget(['_cs_uid', '_cs_id', '_cs_sid', QUEUE]);
+      else {
+        forget(['_cs_uid', '_cs_id', '_cs_sid', QUEUE]);
+        memoryQueue = [];
+      }
       waiting = [];
       later(0);
     },
