@@ -1,0 +1,43 @@
+"""The golden dataset (tests/golden/events.jsonl, worked through by hand) and its queries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from clickstream.warehouse.statements import split_statements
+from ingest.record import RequestContext, build_record
+from schemas.event import Event
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+
+
+def golden_queries() -> list[tuple[str, str]]:
+    """(name, SQL): each query's expected output is golden/<name>.tsv."""
+    found = []
+    for statement in split_statements((GOLDEN / "queries.sql").read_text()):
+        name = next(
+            line[3:].strip()
+            for line in statement.splitlines()
+            if line.startswith("-- ") and "golden file" not in line
+        )
+        found.append((name, statement))
+    return found
+
+
+def golden_records() -> list[dict[str, Any]]:
+    """The golden events as the collector stores them (received two seconds after they
+    happened)."""
+    records = []
+    for line in (GOLDEN / "events.jsonl").read_text().splitlines():
+        event = Event.model_validate(orjson.loads(line))
+        received = event.ts + timedelta(seconds=2)
+        records.append(build_record(event, RequestContext(site_id="golden", received_at=received)))
+    return records
+
+
+def expected_output(name: str) -> str:
+    return (GOLDEN / f"{name}.tsv").read_text()
