@@ -32,7 +32,7 @@ from playwright.sync_api import (
 from ingest.static_routes import SNIPPET_FILE
 from tests.support.collector import CollectorProcess
 from tests.support.ports import free_port
-from tests.support.topic import Record, in_event_order, of_visitor, wait_for_records
+from tests.support.topics import Record, in_event_order, of_visitor, wait_for_records
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
