@@ -13,13 +13,23 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 STATIC = Path(__file__).parent / "static"
 SNIPPET_FILE = STATIC / "t.min.js"
-DEMO_DIR = STATIC / "demo"
+DEMO_DIR = STATIC / "demo"  # the storefront's script and style sheet
+DEMO_PAGE = STATIC / "demo_page.html"  # the one page, drawn by demo/shop.js as each of these
+DEMO_PAGES = {
+    "index": "Home",
+    "category": "Category",
+    "product": "Product",
+    "cart": "Cart",
+    "checkout": "Checkout",
+    "register": "Register",
+    "order": "Order confirmation",
+}
 CACHE_CURRENT = "public, max-age=86400, stale-while-revalidate=604800"
 CACHE_VERSIONED = "public, max-age=31536000, immutable"
 
@@ -64,4 +74,24 @@ def install(app: FastAPI) -> None:
             return RedirectResponse("/t.js", status_code=307)
         return snippet.response(request, CACHE_VERSIONED)
 
-    app.mount("/demo", StaticFiles(directory=DEMO_DIR, html=True), name="demo")
+    install_demo(app)
+
+
+def install_demo(app: FastAPI) -> None:
+    template = DEMO_PAGE.read_text()
+    pages = {
+        name: template.replace("{{title}}", title).replace("{{page}}", name)
+        for name, title in DEMO_PAGES.items()
+    }
+
+    @app.get("/demo/", include_in_schema=False)
+    async def demo_home() -> HTMLResponse:
+        return HTMLResponse(pages["index"])
+
+    @app.get("/demo/{name}.html", include_in_schema=False)
+    async def demo_page(name: str) -> HTMLResponse:
+        if name not in pages:
+            raise HTTPException(404)
+        return HTMLResponse(pages[name])
+
+    app.mount("/demo", StaticFiles(directory=DEMO_DIR), name="demo")

@@ -22,7 +22,9 @@ from tests.support.browser import (
     ShopSite,
     arrived,
     launch_with_preferences,
+    open_sent,
     stored_queue,
+    types_and_products,
 )
 from tests.support.servers import KafkaBroker
 
@@ -196,9 +198,7 @@ def test_last_events_before_leaving_go_by_beacon(
     kafka_broker: KafkaBroker, shop: ShopSite, context: BrowserContext
 ) -> None:
     context.add_init_script(LOG_BEACONS)
-    page = context.new_page()
-    page.goto(shop.origin + "/page.html")
-    page.wait_for_function(QUEUE_EMPTY)
+    page = open_sent(context, shop.origin + "/page.html")
     # The batch would wait a second; the page is gone before, to a page without the snippet.
     page.evaluate(
         "() => { clickstream('add_to_cart', {product_id: 'p-last'}); "
@@ -206,7 +206,7 @@ def test_last_events_before_leaving_go_by_beacon(
     )
     page.wait_for_url("**/plain.html")
     records = arrived(kafka_broker.bootstrap, context, 2)
-    assert [(r["type"], r["product_id"]) for r in records] == [
+    assert types_and_products(records) == [
         ("page_view", ""),
         ("add_to_cart", "p-last"),
     ]
@@ -217,9 +217,7 @@ def test_unload_batches_stay_under_64_kb(
     kafka_broker: KafkaBroker, shop: ShopSite, context: BrowserContext
 ) -> None:
     context.add_init_script(LOG_BEACONS)
-    page = context.new_page()
-    page.goto(shop.origin + "/page.html")
-    page.wait_for_function(QUEUE_EMPTY)
+    page = open_sent(context, shop.origin + "/page.html")
     # 100 events of about 2 KB (the most the snippet keeps), made just before leaving.
     page.evaluate(
         """() => {
@@ -286,7 +284,7 @@ def test_consent_switch(kafka_broker: KafkaBroker, shop: ShopSite, context: Brow
     page.evaluate("() => clickstream('consent', true)")  # the visitor agrees: held events go
     page.wait_for_function(QUEUE_EMPTY)
     records = arrived(kafka_broker.bootstrap, context, 2)
-    assert [(r["type"], r["product_id"]) for r in records] == [
+    assert types_and_products(records) == [
         ("page_view", ""),
         ("favorite", "p-wait"),
     ]
@@ -346,7 +344,7 @@ def test_snippet_blocked_the_demo_still_works(shop: ShopSite, context: BrowserCo
     page.click("#favorite")
     page.click("#add-to-cart")
     page.click("#view-cart")
-    assert "Leather backpack" in page.text_content("#main")
+    page.wait_for_selector("#main >> text=Leather backpack")  # the cart has it
     assert problems.exceptions == []
     assert problems.only_network_notices(collector.url + "/t.js")
 
@@ -382,9 +380,7 @@ def test_back_and_forward_between_pages_are_page_views(
     """Back and forward restore pages whole from the back/forward cache: no load, no new script
     run, and still a page view each."""
     context.add_init_script(LOG_PAGESHOWS)
-    page = context.new_page()
-    page.goto(shop.origin + "/page.html")
-    page.wait_for_function(QUEUE_EMPTY)
+    page = open_sent(context, shop.origin + "/page.html")
     page.click("#next")
     for shown, move in ((3, page.go_back), (4, page.go_forward)):
         page.wait_for_function(QUEUE_EMPTY)
@@ -461,7 +457,7 @@ def test_a_slow_snippet_never_holds_up_the_page(
     )
     assert parsed < snippet_arrived - 1000
     records = arrived(kafka_broker.bootstrap, context, 2)
-    assert [(r["type"], r["product_id"]) for r in records] == [
+    assert types_and_products(records) == [
         ("page_view", ""),
         ("favorite", "p-slow"),
     ]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, Response
 
-from tests.support.browser import QUEUE_EMPTY, ShopSite, arrived
+from tests.support.browser import QUEUE_EMPTY, ShopSite, arrived, open_sent, types_and_products
 from tests.support.servers import KafkaBroker
 
 pytestmark = [pytest.mark.kafka, pytest.mark.browser]
@@ -38,9 +38,7 @@ def parse_time(text: str) -> datetime:
 def test_events_made_while_the_collector_is_down_arrive_once(
     kafka_broker: KafkaBroker, shop: ShopSite, context: BrowserContext
 ) -> None:
-    page = context.new_page()
-    page.goto(shop.origin + "/page.html")
-    page.wait_for_function(QUEUE_EMPTY)
+    page = open_sent(context, shop.origin + "/page.html")
 
     shop.collector.stop()
     page.evaluate(
@@ -57,7 +55,7 @@ def test_events_made_while_the_collector_is_down_arrive_once(
     page.wait_for_function(QUEUE_EMPTY, timeout=WAIT_FOR_RETRY_MS)
 
     records = arrived(kafka_broker.bootstrap, context, 4)
-    assert [(r["type"], r["product_id"]) for r in records] == [
+    assert types_and_products(records) == [
         ("page_view", ""),
         ("favorite", "p-down-1"),
         ("add_to_cart", "p-down-2"),
@@ -114,14 +112,12 @@ def test_rate_limited_sends_wait_as_long_as_retry_after_says(
 
         context.on("response", answered)
         context.on("request", lambda r: "/v1/batch" in r.url and requests.append(time.monotonic()))
-        page = context.new_page()
-        page.goto(site.origin + "/page.html")
-        page.wait_for_function(QUEUE_EMPTY)
+        page = open_sent(context, site.origin + "/page.html")
         page.evaluate("() => clickstream('favorite', {product_id: 'p-limited'})")
         page.wait_for_function(QUEUE_EMPTY, timeout=WAIT_FOR_RETRY_MS)
         records = arrived(kafka_broker.bootstrap, context, 2)
 
-    assert [(r["type"], r["product_id"]) for r in records] == [
+    assert types_and_products(records) == [
         ("page_view", ""),
         ("favorite", "p-limited"),
     ]

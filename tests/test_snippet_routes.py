@@ -9,20 +9,10 @@ import httpx
 import orjson
 import pytest
 
-from ingest.static_routes import SNIPPET_FILE
+from ingest.static_routes import DEMO_PAGES, SNIPPET_FILE
 from tests.support.browser import ShopSite
 
 pytestmark = pytest.mark.kafka
-
-DEMO_PAGES = (
-    "index.html",
-    "category.html",
-    "product.html",
-    "cart.html",
-    "checkout.html",
-    "register.html",
-    "order.html",
-)
 
 
 def test_snippet_is_served_gzipped_with_long_caching(shop: ShopSite) -> None:
@@ -57,12 +47,15 @@ def test_demo_storefront_pages_are_served(shop: ShopSite) -> None:
     assert redirect.status_code in (301, 307) and redirect.headers["location"].endswith("/demo/")
     home = httpx.get(url + "/demo/")
     assert home.status_code == 200 and "text/html" in home.headers["content-type"]
-    for name in DEMO_PAGES:
-        page = httpx.get(f"{url}/demo/{name}")
-        assert page.status_code == 200
+    for name, title in DEMO_PAGES.items():
+        page = httpx.get(f"{url}/demo/{name}.html")
+        assert page.status_code == 200 and f"<title>{title} - Demo shop</title>" in page.text
+        assert f'data-page="{name}"' in page.text
         assert "clickstream('init', { key: 'demo-key' })" in page.text
         assert '<script async src="/t.js"></script>' in page.text
+    assert home.text == httpx.get(url + "/demo/index.html").text
     assert httpx.get(url + "/demo/shop.js").status_code == 200
+    assert httpx.get(url + "/demo/shop.css").status_code == 200
     missing = httpx.get(url + "/demo/nope.html")
     assert missing.status_code == 404 and missing.json()["error"]
 

@@ -30,6 +30,7 @@ from playwright.sync_api import (
 )
 
 from ingest.static_routes import SNIPPET_FILE
+from tests.support import shop_pages
 from tests.support.collector import CollectorProcess
 from tests.support.ports import free_port
 from tests.support.topics import Record, in_event_order, of_visitor, wait_for_records
@@ -47,7 +48,6 @@ CHROMIUM_FLAGS = [
 ]
 # Playwright turns the back/forward cache off by default; users' browsers have it on.
 AS_USERS_HAVE_IT = ["--disable-back-forward-cache"]
-SHOP_PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "shop"
 DEMO_WRITE_KEYS = "demo:demo-key"
 QUEUE_KEY = "_cs_q"  # the snippet's localStorage key for unsent events
 QUEUE_EMPTY = f"() => JSON.parse(localStorage.getItem('{QUEUE_KEY}') || '[]').length === 0"
@@ -97,8 +97,8 @@ class _Quiet(SimpleHTTPRequestHandler):
 class ShopSite:
     """A shop's own web site on another origin than the collector's, and its collector.
 
-    The pages (tests/fixtures/shop, `{{COLLECTOR}}` replaced by the collector's URL) self-host a
-    copy of the snippet and are served from a free loopback port; the collector (`clickstream
+    The pages (tests/support/shop_pages.py) self-host a copy of the snippet and are served from a
+    free loopback port; the collector (`clickstream
     serve`, real Kafka) has the demo site's key and this origin, only, on the site's allow-list.
     """
 
@@ -121,9 +121,8 @@ class ShopSite:
     def __enter__(self) -> ShopSite:
         self.collector.start()
         self.root.mkdir(parents=True, exist_ok=True)
-        for page in SHOP_PAGES.iterdir():
-            text = page.read_text().replace("{{COLLECTOR}}", self.collector.url)
-            (self.root / page.name).write_text(text)
+        for name, text in shop_pages.render(self.collector.url).items():
+            (self.root / name).write_text(text)
         shutil.copy(SNIPPET_FILE, self.root / "t.js")
         handler = partial(_Quiet, directory=str(self.root))
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
@@ -179,3 +178,15 @@ def visitor_of(context: BrowserContext) -> str:
 def arrived(bootstrap: str, context: BrowserContext, count: int) -> list[Record]:
     """The context's visitor's events on the topic (at least `count`, every copy), in order."""
     return in_event_order(wait_for_records(bootstrap, of_visitor(visitor_of(context)), count))
+
+
+def open_sent(context: BrowserContext, url: str) -> Page:
+    """A new tab on `url`, once the snippet has sent its page view."""
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_function(QUEUE_EMPTY)
+    return page
+
+
+def types_and_products(records: list[Record]) -> list[tuple[str, str]]:
+    return [(record["type"], record["product_id"]) for record in records]

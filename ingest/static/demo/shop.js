@@ -68,7 +68,7 @@ function renderHeader() {
 }
 
 const pages = {
-  home() {
+  index() {
     main.innerHTML = `<h1>Welcome to the demo shop</h1>
       <p>Every page view and click here goes through the clickstream snippet to the collector.</p>
       <ul class="grid">${CATALOG.map(productCard).join('')}</ul>`;
