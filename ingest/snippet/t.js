@@ -293,7 +293,7 @@
   // Who the visitor is from now on; register and login also record the event of that name.
   for (const type of ['identify', 'register', 'login']) {
     api[type] = (userId, props) => {
-      user = String(userId);
+      if (userId) user = String(userId);
       emit(type, props);
     };
   }
