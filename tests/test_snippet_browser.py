@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -461,3 +462,17 @@ def test_a_slow_snippet_never_holds_up_the_page(
         ("page_view", ""),
         ("favorite", "p-slow"),
     ]
+
+
+def test_a_wrong_browser_clock_is_corrected(
+    kafka_broker: KafkaBroker, shop: ShopSite, context: BrowserContext
+) -> None:
+    """Each send carries its own sent_at, so the collector corrects a browser two hours slow."""
+    page = context.new_page()
+    page.clock.install(time=datetime.now(UTC) - timedelta(hours=2))
+    page.goto(shop.origin + "/page.html")
+    page.wait_for_function(QUEUE_EMPTY)
+    (view,) = arrived(kafka_broker.bootstrap, context, 1)
+    assert abs(view["clock_skew_ms"] - 2 * 3600 * 1000) < 60_000
+    stored, received = (datetime.fromisoformat(view[name]) for name in ("ts", "received_at"))
+    assert timedelta(0) <= received - stored < timedelta(seconds=5)
