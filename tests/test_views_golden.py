@@ -10,7 +10,7 @@ import pytest
 
 from clickstream.warehouse import Warehouse
 from schemas.migrations import migrate
-from tests.support.golden import expected_output, golden_queries, golden_records
+from tests.support.golden import expected_output, golden_queries, load_golden
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,7 @@ def golden_warehouse(chdb_session_warehouse: Warehouse) -> Iterator[Warehouse]:
     warehouse = chdb_session_warehouse
     warehouse.execute("DROP DATABASE IF EXISTS clickstream SYNC")
     migrate(warehouse)
-    warehouse.insert_rows("clickstream.events", golden_records())
+    load_golden(warehouse)
     yield warehouse
 
 

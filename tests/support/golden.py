@@ -1,4 +1,6 @@
-"""The golden dataset (tests/golden/events.jsonl, worked through by hand) and its queries."""
+"""The golden dataset (tests/golden/events.jsonl, worked through by hand; a line may name its
+site, whose time zone is in sites.jsonl and campaign costs in campaign_costs.csv) and its
+queries."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ from typing import Any
 
 import orjson
 
+from clickstream.campaign_costs import read_costs, store_costs
+from clickstream.warehouse import Warehouse
 from clickstream.warehouse.statements import split_statements
 from ingest.record import RequestContext, build_record
 from schemas.event import Event
@@ -33,10 +37,21 @@ def golden_records() -> list[dict[str, Any]]:
     happened)."""
     records = []
     for line in (GOLDEN / "events.jsonl").read_text().splitlines():
-        event = Event.model_validate(orjson.loads(line))
+        fields = orjson.loads(line)
+        site = fields.pop("site_id", "golden")  # a line may name its site (default: golden)
+        event = Event.model_validate(fields)
         received = event.ts + timedelta(seconds=2)
-        records.append(build_record(event, RequestContext(site_id="golden", received_at=received)))
+        records.append(build_record(event, RequestContext(site_id=site, received_at=received)))
     return records
+
+
+def load_golden(warehouse: Warehouse) -> None:
+    """The golden events, the sites' time zones and the campaign costs, into a migrated
+    warehouse."""
+    warehouse.insert_rows("clickstream.events", golden_records())
+    sites = [orjson.loads(line) for line in (GOLDEN / "sites.jsonl").read_text().splitlines()]
+    warehouse.insert_rows("clickstream.sites", sites)
+    store_costs(warehouse, read_costs((GOLDEN / "campaign_costs.csv").read_bytes()))
 
 
 def expected_output(name: str) -> str:
