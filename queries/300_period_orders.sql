@@ -13,7 +13,7 @@
 CREATE OR REPLACE VIEW clickstream.period_orders AS
 WITH
     (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
-    if(site_tz_raw = '', 'UTC', site_tz_raw) AS tz,
+    ifNull(nullIf(site_tz_raw, ''), 'UTC') AS tz,
     toDateTime64(toString({date_from:DateTime}), 3, tz) AS period_start,
     toDateTime64(toString({date_to:DateTime}), 3, tz) AS period_end
 SELECT

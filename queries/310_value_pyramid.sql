@@ -42,10 +42,10 @@ SELECT
     t.tier AS tier,
     toUInt64(coalesce(x.customers, 0)) AS customers,
     toDecimal128(coalesce(x.revenue, 0), 4) AS revenue,
-    toFloat64(if((SELECT sum(revenue) FROM per_customer) = 0, 0,
-                 toFloat64(revenue) / toFloat64((SELECT sum(revenue) FROM per_customer))))
+    toFloat64(if(total.revenue = 0, 0, toFloat64(revenue) / toFloat64(total.revenue)))
         AS revenue_share,
     toDecimal128(if(coalesce(x.orders, 0) = 0, 0, revenue / x.orders), 4) AS avg_order_value
 FROM (SELECT arrayJoin(['vip', 'major', 'ordinary', 'small']) AS tier) AS t
 LEFT JOIN tiers AS x ON x.tier = t.tier
+CROSS JOIN (SELECT sum(revenue) AS revenue FROM per_customer) AS total
 ORDER BY indexOf(['vip', 'major', 'ordinary', 'small'], tier);

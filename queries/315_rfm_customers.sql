@@ -22,21 +22,21 @@
 CREATE OR REPLACE VIEW clickstream.rfm_customers AS
 WITH
     (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
-    if(site_tz_raw = '', 'UTC', site_tz_raw) AS tz,
+    ifNull(nullIf(site_tz_raw, ''), 'UTC') AS tz,
     toDateTime64(toString({date_to:DateTime}), 3, tz) AS period_end
 SELECT
-    person,
+    c.person AS person,
     if(startsWith(person, 'u:'), substring(person, 3), '') AS user_id,
-    last_order_at,
-    (toUnixTimestamp64Milli(period_end) - toUnixTimestamp64Milli(last_order_at)) / 1000
+    toTimeZone(c.last_order_at, tz) AS last_order_at,
+    (toUnixTimestamp64Milli(period_end) - toUnixTimestamp64Milli(c.last_order_at)) / 1000
         AS recency_seconds,
-    toUInt64(orders) AS frequency,
-    toDecimal128(revenue, 4) AS monetary,
-    toUInt8(1 + intDiv(5 * (rank() OVER (ORDER BY last_order_at) - 1), count() OVER ()))
+    toUInt64(c.orders) AS frequency,
+    toDecimal128(c.revenue, 4) AS monetary,
+    toUInt8(1 + intDiv(5 * (rank() OVER (ORDER BY c.last_order_at) - 1), count() OVER ()))
         AS r_score,
-    toUInt8(1 + intDiv(5 * (rank() OVER (ORDER BY orders) - 1), count() OVER ())) AS f_score,
-    toUInt8(1 + intDiv(5 * (rank() OVER (ORDER BY revenue) - 1), count() OVER ())) AS m_score,
+    toUInt8(1 + intDiv(5 * (rank() OVER (ORDER BY c.orders) - 1), count() OVER ())) AS f_score,
+    toUInt8(1 + intDiv(5 * (rank() OVER (ORDER BY c.revenue) - 1), count() OVER ())) AS m_score,
     concat(toString(r_score), toString(f_score), toString(m_score)) AS rfm
 FROM clickstream.period_customers(
-    site = {site:String}, date_from = {date_from:DateTime}, date_to = {date_to:DateTime})
+    site = {site:String}, date_from = {date_from:DateTime}, date_to = {date_to:DateTime}) AS c
 ORDER BY rfm DESC, monetary DESC, person;

@@ -40,11 +40,9 @@ SELECT
     g.dimension AS dimension,
     g.score AS score,
     toUInt64(coalesce(c.customers, 0)) AS customers,
-    toFloat64(if((SELECT customers FROM totals) = 0, 0,
-                 customers / (SELECT customers FROM totals))) AS customer_share,
+    toFloat64(if(t.customers = 0, 0, customers / t.customers)) AS customer_share,
     toDecimal128(coalesce(c.revenue, 0), 4) AS revenue,
-    toFloat64(if((SELECT revenue FROM totals) = 0, 0,
-                 toFloat64(revenue) / toFloat64((SELECT revenue FROM totals)))) AS revenue_share,
+    toFloat64(if(t.revenue = 0, 0, toFloat64(revenue) / toFloat64(t.revenue))) AS revenue_share,
     if(c.customers > 0, c.min_value, NULL) AS min_value,
     if(c.customers > 0, c.max_value, NULL) AS max_value
 FROM
@@ -54,4 +52,5 @@ FROM
     ARRAY JOIN [1, 2, 3, 4, 5] AS score
 ) AS g
 LEFT JOIN cells AS c ON c.dimension = g.dimension AND c.score = g.score
+CROSS JOIN totals AS t
 ORDER BY indexOf(['recency', 'frequency', 'monetary'], dimension), score;

@@ -32,7 +32,7 @@
 CREATE OR REPLACE VIEW clickstream.lifecycle_history AS
 WITH
     (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
-    if(site_tz_raw = '', 'UTC', site_tz_raw) AS tz,
+    ifNull(nullIf(site_tz_raw, ''), 'UTC') AS tz,
     toDateTime64(toString({date_from:DateTime}), 3, tz) AS first_moment,
     toDateTime64(toString({date_to:DateTime}), 3, tz) AS last_moment,
     -- date_from, then each local month start in (date_from, date_to], as epoch milliseconds

@@ -13,19 +13,20 @@
 CREATE OR REPLACE VIEW clickstream.lifecycle_movement AS
 WITH
     (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
-    if(site_tz_raw = '', 'UTC', site_tz_raw) AS tz,
+    ifNull(nullIf(site_tz_raw, ''), 'UTC') AS tz,
     toDateTime64(toString({date_from:DateTime}), 3, tz) AS period_start,
     ['new', 'churned', 'loyal', 'repeat', 'first_time', 'dormant_potential', 'potential', 'lead',
      'stranger'] AS order_of_segments
 SELECT
-    toDate(addMonths(as_of, -1), tz) AS month,
-    if(previous_as_of = addMonths(as_of, -1), previous_segment, 'new') AS from_segment,
+    toDate(month_start, tz) AS month,
+    if(previous_as_of = month_start, previous_segment, 'new') AS from_segment,
     segment AS to_segment,
     count() AS visitors
 FROM
 (
     SELECT
         as_of,
+        addMonths(toTimeZone(as_of, tz), -1) AS month_start,  -- the site's calendar month
         segment,
         lagInFrame(as_of) OVER by_person AS previous_as_of,
         lagInFrame(segment) OVER by_person AS previous_segment
@@ -36,6 +37,6 @@ FROM
                          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 )
 -- a month's end whose start is a moment too (date_from itself counts only on a month start)
-WHERE as_of > period_start AND addMonths(as_of, -1) >= period_start
+WHERE as_of > period_start AND month_start >= period_start
 GROUP BY month, from_segment, to_segment
 ORDER BY month, indexOf(order_of_segments, from_segment), indexOf(order_of_segments, to_segment);

@@ -43,8 +43,9 @@ FULL OUTER JOIN clickstream.acquisition_sources(
                              [1, 3, 12][indexOf(['month', 'quarter', 'year'], {compare_to:String})]))
     AS p
     USING (model, channel, utm_source, utm_medium, utm_campaign, referrer_domain)
-WHERE NOT throwIf({compare_to:String} NOT IN ('month', 'quarter', 'year'),
-                  'compare_to must be month, quarter or year')
+-- checked before any row is read (a scalar subquery runs first): a wrong choice is an error
+WHERE (SELECT throwIf({compare_to:String} NOT IN ('month', 'quarter', 'year'),
+                      'compare_to must be month, quarter or year')) = 0
 ORDER BY model, visitors DESC, previous_visitors DESC, orders DESC, channel, utm_source,
          utm_medium, utm_campaign, referrer_domain
 SETTINGS join_use_nulls = 0;

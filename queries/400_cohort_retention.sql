@@ -20,7 +20,7 @@
 CREATE OR REPLACE VIEW clickstream.cohort_retention AS
 WITH
     (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
-    if(site_tz_raw = '', 'UTC', site_tz_raw) AS tz,
+    ifNull(nullIf(site_tz_raw, ''), 'UTC') AS tz,
     toDateTime64(toString({date_from:DateTime}), 3, tz) AS period_start,
     toDateTime64(toString({date_to:DateTime}), 3, tz) AS period_end,
     {grain:String} = 'week' AS weekly,
@@ -74,8 +74,10 @@ SELECT
     toFloat64(retained / cohort_size) AS retention_rate
 FROM grid AS g
 LEFT JOIN retained AS r ON r.cohort = g.cohort AND r.period_offset = g.period_offset
-WHERE NOT throwIf({cohort_by:String} NOT IN ('first_visit', 'first_order'),
-                  'cohort_by must be first_visit or first_order')
-  AND NOT throwIf({grain:String} NOT IN ('week', 'month'), 'grain must be week or month')
+-- the choices are checked before any row is read (a scalar subquery runs first), so a wrong
+-- one is an error, never an empty answer
+WHERE (SELECT throwIf({cohort_by:String} NOT IN ('first_visit', 'first_order'),
+                      'cohort_by must be first_visit or first_order')
+            + throwIf({grain:String} NOT IN ('week', 'month'), 'grain must be week or month')) = 0
 ORDER BY cohort, period_offset
 SETTINGS join_use_nulls = 0;

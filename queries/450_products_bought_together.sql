@@ -15,7 +15,7 @@
 CREATE OR REPLACE VIEW clickstream.products_bought_together AS
 WITH
     (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
-    if(site_tz_raw = '', 'UTC', site_tz_raw) AS tz,
+    ifNull(nullIf(site_tz_raw, ''), 'UTC') AS tz,
     toDateTime64(toString({date_from:DateTime}), 3, tz) AS period_start,
     toDateTime64(toString({date_to:DateTime}), 3, tz) AS period_end,
     baskets AS
@@ -46,11 +46,12 @@ SELECT
     p.product_a AS product_a,
     p.product_b AS product_b,
     toUInt64(p.orders) AS orders,
-    p.orders / (SELECT count() FROM baskets) AS support,
+    p.orders / n.baskets AS support,
     p.orders / a.orders AS confidence_a_to_b,
     p.orders / b.orders AS confidence_b_to_a,
-    p.orders * (SELECT count() FROM baskets) / (a.orders * b.orders) AS lift
+    p.orders * n.baskets / (a.orders * b.orders) AS lift
 FROM pairs AS p
 INNER JOIN product_orders AS a ON a.product_id = p.product_a
 INNER JOIN product_orders AS b ON b.product_id = p.product_b
+CROSS JOIN (SELECT count() AS baskets FROM baskets) AS n
 ORDER BY orders DESC, product_a, product_b;

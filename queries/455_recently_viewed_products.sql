@@ -13,7 +13,7 @@
 CREATE OR REPLACE VIEW clickstream.recently_viewed_products AS
 WITH
     (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
-    if(site_tz_raw = '', 'UTC', site_tz_raw) AS tz,
+    ifNull(nullIf(site_tz_raw, ''), 'UTC') AS tz,
     (SELECT any(user_id) FROM clickstream.identity_map
      WHERE site_id = {site:String} AND anonymous_id = {visitor:String}) AS linked_user,
     multiIf(startsWith({visitor:String}, 'u:') OR startsWith({visitor:String}, 'a:'),
