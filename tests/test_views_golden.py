@@ -1,6 +1,7 @@
 """Golden-output tests in the manner of ClickHouse's own: a small fixed dataset
-(tests/golden/events.jsonl, worked through by hand) and each view's expected output beside it
-(tests/golden/<view>.tsv, TabSeparatedWithNames)."""
+(tests/golden/events.jsonl, worked through by hand; a line may name its shop with "site_id",
+default "golden"; tests/golden/sites.tsv gives shops their time zones) and each view's expected
+output beside it (tests/golden/<name>.tsv, TabSeparatedWithNames)."""
 
 from __future__ import annotations
 
@@ -39,10 +40,16 @@ def golden_warehouse(chdb_session_warehouse: Warehouse) -> Iterator[Warehouse]:
     migrate(warehouse)
     records = []
     for line in (GOLDEN / "events.jsonl").read_text().splitlines():
-        event = Event.model_validate(orjson.loads(line))
+        fields = orjson.loads(line)
+        site = fields.pop("site_id", "golden")  # the shop of the line (the collector's write key)
+        event = Event.model_validate(fields)
         received = event.ts + timedelta(seconds=2)
-        records.append(build_record(event, RequestContext(site_id="golden", received_at=received)))
+        records.append(build_record(event, RequestContext(site_id=site, received_at=received)))
     warehouse.insert_rows("clickstream.events", records)
+    header, *sites = (GOLDEN / "sites.tsv").read_text().splitlines()
+    names = header.split("\t")
+    zones = [dict(zip(names, row.split("\t"), strict=True)) for row in sites]
+    warehouse.insert_rows("clickstream.sites", zones)  # the shops' time zones
     yield warehouse
 
 
