@@ -2,7 +2,7 @@
 -- Answers: which products are most viewed, most carted, most ordered, and how many of the people
 -- who put a product in the cart went on to order it? Period [date_from, date_to) in the site's
 -- time zone. Views are page_view events naming the product, carts add_to_cart events (events
--- once per event_id), orders come from order lines (see order_items: once per order_id).
+-- once per event_id), orders come from order lines (see period_order_items: once per order_id).
 -- Products with a view, a cart addition or an order line in the period are listed.
 -- Parameters: site String, date_from DateTime, date_to DateTime (exclusive)
 -- Columns:
@@ -36,11 +36,9 @@ WITH
     ),
     lines AS
     (
-        SELECT order_id, person, toUInt64(toUnixTimestamp64Milli(ordered_at)) AS ordered_ms,
-               product_id, category, price, quantity
-        FROM clickstream.order_items
-        WHERE site_id = {site:String} AND ordered_at >= period_start AND ordered_at < period_end
-          AND product_id != ''
+        SELECT order_id, person, ordered_ms, product_id, category, price, quantity
+        FROM clickstream.period_order_items(
+            site = {site:String}, date_from = {date_from:DateTime}, date_to = {date_to:DateTime})
     ),
     seen AS
     (

@@ -1,7 +1,7 @@
 -- products_bought_together: pairs of products bought in the same order.
 -- Answers: what do customers buy together (for "customers also bought" and bundles)? Orders of
--- [date_from, date_to) in the site's time zone, once per order_id (see order_items); a product
--- counts once per order however many lines name it.
+-- [date_from, date_to) in the site's time zone, once per order_id (see period_order_items); a
+-- product counts once per order however many lines name it.
 -- Parameters: site String, date_from DateTime, date_to DateTime (exclusive)
 -- Columns:
 --   product_a, product_b  the pair, product_a < product_b
@@ -14,16 +14,11 @@
 -- Only pairs bought together at least once are listed, most orders first.
 CREATE OR REPLACE VIEW clickstream.products_bought_together AS
 WITH
-    (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
-    ifNull(nullIf(site_tz_raw, ''), 'UTC') AS tz,
-    toDateTime64(toString({date_from:DateTime}), 3, tz) AS period_start,
-    toDateTime64(toString({date_to:DateTime}), 3, tz) AS period_end,
     baskets AS
     (
         SELECT order_id, arraySort(groupUniqArray(product_id)) AS products
-        FROM clickstream.order_items
-        WHERE site_id = {site:String} AND ordered_at >= period_start AND ordered_at < period_end
-          AND product_id != ''
+        FROM clickstream.period_order_items(
+            site = {site:String}, date_from = {date_from:DateTime}, date_to = {date_to:DateTime})
         GROUP BY order_id
     ),
     product_orders AS

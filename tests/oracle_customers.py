@@ -434,9 +434,17 @@ def order_items(records, site) -> list[Row]:
     return lines
 
 
-def _period_lines(records, site, start, end) -> list[Row]:
+def period_order_items(records, site, tz, date_from, date_to) -> list[Row]:
+    """The lines (with a product) of the orders placed in the period."""
+    start, end = period(tz, date_from, date_to)
     return [
-        line
+        {
+            "order_id": line["order_id"],
+            "person": line["person"],
+            "ordered_at": at(line["at"], tz),
+            "ordered_ms": line["at"],
+        }
+        | {k: line[k] for k in ("line", "product_id", "category", "price", "quantity")}
         for line in order_items(records, site)
         if start <= line["at"] < end and line["product_id"]
     ]
@@ -472,14 +480,15 @@ def product_stats(records, site, tz, date_from, date_to) -> list[Row]:
                 else:
                     continue
                 p["categories"].add(e["category"])
-    for line in _period_lines(records, site, start, end):
+    for line in period_order_items(records, site, tz, date_from, date_to):
         p = products[line["product_id"]]
         p["categories"].add(line["category"])
         p["orders"].add(line["order_id"])
         p["units"] += line["quantity"]
         p["buyers"].add(line["person"])
         p["revenue"] += line["price"] * line["quantity"]
-        p["last_order"][line["person"]] = max(p["last_order"].get(line["person"], 0), line["at"])
+        buyer = line["person"]
+        p["last_order"][buyer] = max(p["last_order"].get(buyer, 0), line["ordered_ms"])
     rows = []
     for product_id, p in products.items():
         carters = len(p["first_cart"])
@@ -509,9 +518,8 @@ def product_stats(records, site, tz, date_from, date_to) -> list[Row]:
 
 
 def products_bought_together(records, site, tz, date_from, date_to) -> list[Row]:
-    start, end = period(tz, date_from, date_to)
     baskets: dict[str, set[str]] = defaultdict(set)
-    for line in _period_lines(records, site, start, end):
+    for line in period_order_items(records, site, tz, date_from, date_to):
         baskets[line["order_id"]].add(line["product_id"])
     containing: dict[str, int] = defaultdict(int)
     together: dict[tuple[str, str], int] = defaultdict(int)

@@ -256,6 +256,9 @@ def test_cohort_retention(crm, site, cohort_by, period, grain) -> None:
 def test_product_views(crm, site, period) -> None:
     warehouse, records = crm
     arguments = {"date_from": period[0], "date_to": period[1]}
+    lines = call(warehouse, "period_order_items", site, **arguments)
+    lines.sort(key=lambda r: (r["order_id"], r["line"]))
+    assert_answer(lines, expect.period_order_items(records, site, zone(site), *period), site)
     for view in ("product_stats", "products_bought_together"):
         expected = getattr(expect, view)(records, site, zone(site), *period)
         assert_answer(call(warehouse, view, site, **arguments), expected, site)

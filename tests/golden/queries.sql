@@ -43,6 +43,8 @@ SELECT * FROM clickstream.cohort_retention(site = 'golden_crm', date_from = '202
 SELECT * FROM clickstream.cohort_retention(site = 'golden_crm', date_from = '2026-02-23 00:00:00', date_to = '2026-03-16 00:00:00', cohort_by = 'first_visit', grain = 'week');
 -- crm_order_items
 SELECT * FROM clickstream.order_items WHERE site_id = 'golden_crm' ORDER BY order_id, line;
+-- crm_period_order_items
+SELECT * FROM clickstream.period_order_items(site = 'golden_crm', date_from = '2026-03-01 00:00:00', date_to = '2026-04-01 00:00:00') ORDER BY order_id, line;
 -- crm_product_stats
 SELECT * FROM clickstream.product_stats(site = 'golden_crm', date_from = '2026-03-01 00:00:00', date_to = '2026-04-01 00:00:00');
 -- crm_products_bought_together
