@@ -1,6 +1,6 @@
 -- period_order_items: the lines of the orders placed in a period of the shop's calendar.
--- Answers: what was bought in [date_from, date_to) (site time zone)? The lines of each order
--- once per order_id (see order_items); lines without a product id are left out.
+-- Answers: what was bought in [date_from, date_to) (site time zone)? The lines of the orders of
+-- period_orders, once per order_id (see order_items); lines without a product id are left out.
 -- Parameters: site String, date_from DateTime, date_to DateTime (exclusive)
 -- Columns:
 --   order_id, person (see person_events)
@@ -11,21 +11,21 @@
 --   price       unit price, in order currency
 --   quantity    units
 CREATE OR REPLACE VIEW clickstream.period_order_items AS
-WITH
-    (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
-    ifNull(nullIf(site_tz_raw, ''), 'UTC') AS tz,
-    toDateTime64(toString({date_from:DateTime}), 3, tz) AS period_start,
-    toDateTime64(toString({date_to:DateTime}), 3, tz) AS period_end
 SELECT
-    i.order_id AS order_id,
-    i.person AS person,
-    toTimeZone(i.ordered_at, tz) AS ordered_at,
-    toUInt64(toUnixTimestamp64Milli(i.ordered_at)) AS ordered_ms,
+    o.order_id AS order_id,
+    o.person AS person,
+    o.ordered_at AS ordered_at,
+    toUInt64(toUnixTimestamp64Milli(o.ordered_at)) AS ordered_ms,
     i.line AS line,
     i.product_id AS product_id,
     i.category AS category,
     i.price AS price,
     i.quantity AS quantity
-FROM clickstream.order_items AS i
-WHERE i.site_id = {site:String} AND i.ordered_at >= period_start AND i.ordered_at < period_end
-  AND i.product_id != '';
+FROM clickstream.period_orders(
+    site = {site:String}, date_from = {date_from:DateTime}, date_to = {date_to:DateTime}) AS o
+INNER JOIN
+(
+    SELECT order_id, line, product_id, category, price, quantity
+    FROM clickstream.order_items
+    WHERE site_id = {site:String} AND product_id != ''
+) AS i ON i.order_id = o.order_id;
