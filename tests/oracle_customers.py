@@ -240,6 +240,9 @@ def lifecycle_segments(records, site, tz, as_of, dormant_days=30, one_time_churn
     )
 
 
+lifecycle_segments_custom = lifecycle_segments
+
+
 def lifecycle_movement(records, site, tz, date_from, date_to) -> list[Row]:
     segment = {
         (ms(r["as_of"]), r["person"]): r["segment"]

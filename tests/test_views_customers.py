@@ -76,17 +76,31 @@ def call(warehouse: Warehouse, view: str, site: str, **arguments: Any) -> list[d
 
 TIMES = {"date_from", "date_to", "as_of"}
 BOTH_SITES = pytest.mark.parametrize("site", list(SITES))
+# views without an ORDER BY of their own, compared in this order
+ROW_ORDER = {
+    "period_orders": lambda r: r["order_id"],
+    "period_customers": lambda r: r["person"],
+    "period_order_items": lambda r: (r["order_id"], r["line"]),
+    "lifecycle_history": lambda r: (r["as_of"], r["person"]),
+}
 
 
 def zone(site: str) -> str:
     return SITES[site][0]
 
 
-def assert_answer(actual: list[dict[str, Any]], expected: list[dict[str, Any]], site: str) -> None:
-    """The rows equal, and every time is told in the site's zone."""
+def check(crm, site: str, view: str, **arguments: Any) -> list[dict[str, Any]]:
+    """The view's rows equal the oracle's (its function of the same name, called with the same
+    arguments in the same order), and every time is told in the site's zone. Returns them."""
+    warehouse, records = crm
+    actual = call(warehouse, view, site, **arguments)
+    if view in ROW_ORDER:
+        actual.sort(key=ROW_ORDER[view])
+    expected = getattr(expect, view)(records, site, zone(site), *arguments.values())
     assert_rows_equal(actual, expected)
     zones = {v.tzinfo.key for row in actual for v in row.values() if isinstance(v, datetime)}
     assert zones <= {zone(site)}
+    return expected
 
 
 def test_the_dataset_has_the_awkward_cases(crm) -> None:
@@ -114,27 +128,11 @@ def test_the_dataset_has_the_awkward_cases(crm) -> None:
 
 @BOTH_SITES
 @pytest.mark.parametrize("period", PERIODS)
-def test_period_orders_and_customers(crm, site, period) -> None:
-    warehouse, records = crm
-    arguments = {"date_from": period[0], "date_to": period[1]}
-    orders = sorted(
-        call(warehouse, "period_orders", site, **arguments), key=lambda r: r["order_id"]
-    )
-    assert_answer(orders, expect.period_orders(records, site, zone(site), *period), site)
-    customers = sorted(
-        call(warehouse, "period_customers", site, **arguments), key=lambda r: r["person"]
-    )
-    assert_answer(customers, expect.period_customers(records, site, zone(site), *period), site)
-
-
-@BOTH_SITES
-@pytest.mark.parametrize("period", PERIODS)
-def test_value_pyramid_and_rfm(crm, site, period) -> None:
-    warehouse, records = crm
-    arguments = {"date_from": period[0], "date_to": period[1]}
-    for view in ("value_pyramid", "rfm_customers", "rfm_summary"):
-        expected = getattr(expect, view)(records, site, zone(site), *period)
-        assert_answer(call(warehouse, view, site, **arguments), expected, site)
+def test_orders_customers_value_and_rfm(crm, site, period) -> None:
+    for view in ("period_orders", "period_customers", "value_pyramid", "rfm_customers"):
+        check(crm, site, view, date_from=period[0], date_to=period[1])
+    summary = check(crm, site, "rfm_summary", date_from=period[0], date_to=period[1])
+    assert len({row["score"] for row in summary if row["customers"]}) > 2
 
 
 @BOTH_SITES
@@ -143,31 +141,23 @@ def test_value_pyramid_and_rfm(crm, site, period) -> None:
     ["2026-03-15 00:00:00", "2026-04-01 00:00:00", "2026-05-01 00:00:00", "2027-01-01 00:00:00"],
 )
 def test_lifecycle_segments_and_people(crm, site, as_of) -> None:
-    warehouse, records = crm
-    tz = zone(site)
-    segments = call(warehouse, "lifecycle_segments", site, as_of=as_of)
-    assert_answer(segments, expect.lifecycle_segments(records, site, tz, as_of), site)
-    people = call(warehouse, "lifecycle_people", site, as_of=as_of)
-    assert_answer(people, expect.lifecycle_people(records, site, tz, as_of), site)
+    segments = check(crm, site, "lifecycle_segments", as_of=as_of)
+    people = check(crm, site, "lifecycle_people", as_of=as_of)
     assert sum(s["visitors"] for s in segments) == len(people)
+    assert sum(1 for s in segments if s["visitors"]) >= 4  # not a degenerate answer
 
 
 @BOTH_SITES
 @pytest.mark.parametrize(("dormant_days", "churn_days"), [(7, 30), (60, 365)])
 def test_lifecycle_segments_custom(crm, site, dormant_days, churn_days) -> None:
-    warehouse, records = crm
-    actual = call(
-        warehouse,
-        "lifecycle_segments_custom",
+    check(
+        crm,
         site,
+        "lifecycle_segments_custom",
         as_of="2026-05-01 00:00:00",
         dormant_days=dormant_days,
         one_time_churn_days=churn_days,
     )
-    expected = expect.lifecycle_segments(
-        records, site, zone(site), "2026-05-01 00:00:00", dormant_days, churn_days
-    )
-    assert_answer(actual, expected, site)
 
 
 @BOTH_SITES
@@ -179,25 +169,17 @@ def test_lifecycle_segments_custom(crm, site, dormant_days, churn_days) -> None:
     ],
 )
 def test_lifecycle_history_and_movement(crm, site, period) -> None:
-    warehouse, records = crm
     arguments = {"date_from": period[0], "date_to": period[1]}
-    history = call(
-        warehouse, "lifecycle_history", site, **arguments, dormant_days=30, one_time_churn_days=180
-    )
-    history.sort(key=lambda r: (r["as_of"], r["person"]))
-    assert_answer(history, expect.lifecycle_history(records, site, zone(site), *period), site)
-    movement = call(warehouse, "lifecycle_movement", site, **arguments)
-    expected = expect.lifecycle_movement(records, site, zone(site), *period)
-    assert {m["from_segment"] for m in expected} >= {"new", "first_time", "potential"}
-    assert_answer(movement, expected, site)
+    check(crm, site, "lifecycle_history", **arguments, dormant_days=30, one_time_churn_days=180)
+    movement = check(crm, site, "lifecycle_movement", **arguments)
+    assert {m["from_segment"] for m in movement} >= {"new", "first_time", "potential"}
 
 
 @BOTH_SITES
 @pytest.mark.parametrize("period", PERIODS)
 def test_acquisition_sources(crm, site, period) -> None:
-    warehouse, records = crm
-    actual = call(warehouse, "acquisition_sources", site, date_from=period[0], date_to=period[1])
-    assert_answer(actual, expect.acquisition_sources(records, site, zone(site), *period), site)
+    sources = check(crm, site, "acquisition_sources", date_from=period[0], date_to=period[1])
+    assert {s["model"] for s in sources} == {"first_touch", "last_touch"}
 
 
 @BOTH_SITES
@@ -212,17 +194,8 @@ def test_acquisition_sources(crm, site, period) -> None:
     ],
 )
 def test_acquisition_sources_compare(crm, site, period, compare_to) -> None:
-    warehouse, records = crm
-    actual = call(
-        warehouse,
-        "acquisition_sources_compare",
-        site,
-        date_from=period[0],
-        date_to=period[1],
-        compare_to=compare_to,
-    )
-    expected = expect.acquisition_sources_compare(records, site, zone(site), *period, compare_to)
-    assert_answer(actual, expected, site)
+    arguments = {"date_from": period[0], "date_to": period[1], "compare_to": compare_to}
+    check(crm, site, "acquisition_sources_compare", **arguments)
 
 
 @BOTH_SITES
@@ -236,32 +209,16 @@ def test_acquisition_sources_compare(crm, site, period, compare_to) -> None:
     ],
 )
 def test_cohort_retention(crm, site, cohort_by, period, grain) -> None:
-    warehouse, records = crm
-    actual = call(
-        warehouse,
-        "cohort_retention",
-        site,
-        date_from=period[0],
-        date_to=period[1],
-        cohort_by=cohort_by,
-        grain=grain,
-    )
-    expected = expect.cohort_retention(records, site, zone(site), *period, cohort_by, grain)
-    assert any(r["period_offset"] > 0 and r["retained"] > 0 for r in expected)
-    assert_answer(actual, expected, site)
+    arguments = {"date_from": period[0], "date_to": period[1], "cohort_by": cohort_by}
+    rows = check(crm, site, "cohort_retention", **arguments, grain=grain)
+    assert any(r["period_offset"] > 0 and r["retained"] > 0 for r in rows)
 
 
 @BOTH_SITES
 @pytest.mark.parametrize("period", PERIODS)
 def test_product_views(crm, site, period) -> None:
-    warehouse, records = crm
-    arguments = {"date_from": period[0], "date_to": period[1]}
-    lines = call(warehouse, "period_order_items", site, **arguments)
-    lines.sort(key=lambda r: (r["order_id"], r["line"]))
-    assert_answer(lines, expect.period_order_items(records, site, zone(site), *period), site)
-    for view in ("product_stats", "products_bought_together"):
-        expected = getattr(expect, view)(records, site, zone(site), *period)
-        assert_answer(call(warehouse, view, site, **arguments), expected, site)
+    for view in ("period_order_items", "product_stats", "products_bought_together"):
+        check(crm, site, view, date_from=period[0], date_to=period[1])
 
 
 def test_order_items_once_per_order(crm) -> None:
@@ -280,18 +237,12 @@ def test_order_items_once_per_order(crm) -> None:
 
 @BOTH_SITES
 def test_recently_viewed_products(crm, site) -> None:
-    warehouse, records = crm
-    devices = [
-        r["anonymous_id"]
-        for r in records
-        if r["site_id"] == site and r["anonymous_id"].endswith(("-0", "-1", "-2"))
-    ]
-    visitors = sorted(set(devices))[:10] + ["u:user-3", "u:user-40", "a:anon-7-0", "nobody"]
+    _, records = crm
+    devices = {r["anonymous_id"] for r in records if r["site_id"] == site and r["anonymous_id"]}
+    visitors = sorted(devices)[:10] + ["u:user-3", "u:user-40", "a:anon-7-0", "nobody"]
     for visitor in visitors:
         for limit in (3, 50):
-            actual = call(warehouse, "recently_viewed_products", site, visitor=visitor, limit=limit)
-            expected = expect.recently_viewed_products(records, site, zone(site), visitor, limit)
-            assert_answer(actual, expected, site)
+            check(crm, site, "recently_viewed_products", visitor=visitor, limit=limit)
 
 
 def test_bad_choices_are_refused_by_name(crm) -> None:
