@@ -16,15 +16,28 @@ SELECT
     site_id,
     person,
     session_id,
-    min(ts) AS landed_at,
-    min(ts_ms) AS landing_ms,
-    argMin(toString(event_id), (ts_ms, toString(event_id))) AS landing_event_id,
-    argMin(toString(channel), (ts_ms, toString(event_id))) AS channel,
-    argMin(toString(utm_source), (ts_ms, toString(event_id))) AS utm_source,
-    argMin(toString(utm_medium), (ts_ms, toString(event_id))) AS utm_medium,
-    argMin(toString(utm_campaign), (ts_ms, toString(event_id))) AS utm_campaign,
-    argMin(toString(referrer_domain), (ts_ms, toString(event_id))) AS referrer_domain,
-    argMin(path, (ts_ms, toString(event_id))) AS landing_path
-FROM clickstream.person_events
-WHERE type = 'page_view' AND session_id != ''
-GROUP BY site_id, person, session_id;
+    landed_at,
+    landing_ms,
+    tupleElement(landing, 1) AS landing_event_id,
+    tupleElement(landing, 2) AS channel,
+    tupleElement(landing, 3) AS utm_source,
+    tupleElement(landing, 4) AS utm_medium,
+    tupleElement(landing, 5) AS utm_campaign,
+    tupleElement(landing, 6) AS referrer_domain,
+    tupleElement(landing, 7) AS landing_path
+FROM
+(
+    SELECT
+        site_id,
+        person,
+        session_id,
+        min(ts) AS landed_at,
+        min(ts_ms) AS landing_ms,
+        -- the landing page view's fields at once: one argMin instead of one per column
+        argMin((toString(event_id), toString(channel), toString(utm_source),
+                toString(utm_medium), toString(utm_campaign), toString(referrer_domain), path),
+               (ts_ms, toString(event_id))) AS landing
+    FROM clickstream.person_events
+    WHERE type = 'page_view' AND session_id != ''
+    GROUP BY site_id, person, session_id
+);

@@ -39,49 +39,53 @@ WITH
         WHERE site_id = {site:String} AND landed_at < period_end
         GROUP BY person
     ),
+    buyers AS
+    (
+        SELECT person,
+               groupArray((toUInt64(toUnixTimestamp64Milli(ordered_at)), toDecimal128(revenue, 4)))
+                   AS placed
+        FROM clickstream.period_orders(
+            site = {site:String}, date_from = {date_from:DateTime}, date_to = {date_to:DateTime})
+        GROUP BY person
+    ),
     credits AS
     (
+        -- one pass per person (a CTE named twice would run twice): the credits of the person's
+        -- visit and of each of their orders, as (model, source, visitor, new, order, revenue)
         SELECT
-            ['first_touch', 'last_touch'] AS models,
-            [sessions[1].3, arrayLast(s -> s.1 >= start_ms, sessions).3] AS sources,
-            1 AS visitor,
-            sessions[1].1 >= start_ms AS is_new,
-            0 AS is_order,
-            toDecimal128(0, 4) AS revenue
+            arrayExists(s -> s.1 >= start_ms, sessions) AS visited,
+            length(sessions) > 0 AND sessions[1].1 >= start_ms AS is_new,
+            arrayConcat(
+                if(visited,
+                   [('first_touch', sessions[1].3, 1, is_new, 0, toDecimal128(0, 4)),
+                    ('last_touch', arrayLast(s -> s.1 >= start_ms, sessions).3, 1, is_new, 0,
+                     toDecimal128(0, 4))],
+                   []),
+                arrayFlatten(arrayMap(o -> [
+                    ('first_touch',
+                     if(length(sessions) > 0 AND sessions[1].1 <= o.1, sessions[1].3, no_source),
+                     0, 0, 1, o.2),
+                    ('last_touch',
+                     if(arrayExists(s -> s.1 <= o.1, sessions),
+                        arrayLast(s -> s.1 <= o.1, sessions).3, no_source),
+                     0, 0, 1, o.2)], placed))) AS credit_list
         FROM people
-        WHERE arrayExists(s -> s.1 >= start_ms, sessions)
-        UNION ALL
-        SELECT
-            ['first_touch', 'last_touch'] AS models,
-            [if(length(p.sessions) > 0 AND p.sessions[1].1 <= o.at_ms, p.sessions[1].3, no_source),
-             if(arrayExists(s -> s.1 <= o.at_ms, p.sessions),
-                arrayLast(s -> s.1 <= o.at_ms, p.sessions).3, no_source)] AS sources,
-            0 AS visitor,
-            0 AS is_new,
-            1 AS is_order,
-            toDecimal128(o.revenue, 4) AS revenue
-        FROM
-        (
-            SELECT person, toUInt64(toUnixTimestamp64Milli(ordered_at)) AS at_ms, revenue
-            FROM clickstream.period_orders(
-                site = {site:String}, date_from = {date_from:DateTime}, date_to = {date_to:DateTime})
-        ) AS o
-        LEFT JOIN people AS p ON p.person = o.person
+        FULL OUTER JOIN buyers USING (person)
     )
 SELECT
-    model,
-    source.1 AS channel,
-    source.2 AS utm_source,
-    source.3 AS utm_medium,
-    source.4 AS utm_campaign,
-    source.5 AS referrer_domain,
-    toUInt64(sum(visitor)) AS visitors,
-    toUInt64(sum(is_new)) AS new_visitors,
-    toUInt64(sum(is_order)) AS orders,
-    toDecimal128(sum(revenue), 4) AS revenue
+    credit.1 AS model,
+    credit.2.1 AS channel,
+    credit.2.2 AS utm_source,
+    credit.2.3 AS utm_medium,
+    credit.2.4 AS utm_campaign,
+    credit.2.5 AS referrer_domain,
+    toUInt64(sum(credit.3)) AS visitors,
+    toUInt64(sum(credit.4)) AS new_visitors,
+    toUInt64(sum(credit.5)) AS orders,
+    toDecimal128(sum(credit.6), 4) AS revenue
 FROM credits
-ARRAY JOIN models AS model, sources AS source
-GROUP BY model, source
+ARRAY JOIN credit_list AS credit
+GROUP BY model, channel, utm_source, utm_medium, utm_campaign, referrer_domain
 ORDER BY model, visitors DESC, orders DESC, channel, utm_source, utm_medium, utm_campaign,
          referrer_domain
 SETTINGS join_use_nulls = 0;

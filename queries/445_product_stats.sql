@@ -27,79 +27,55 @@ WITH
     ifNull(nullIf(site_tz_raw, ''), 'UTC') AS tz,
     toDateTime64(toString({date_from:DateTime}), 3, tz) AS period_start,
     toDateTime64(toString({date_to:DateTime}), 3, tz) AS period_end,
-    touches AS
+    per_person AS
     (
-        SELECT person, type, product_id, category, ts_ms
-        FROM clickstream.person_events
-        WHERE site_id = {site:String} AND ts >= period_start AND ts < period_end
-          AND type IN ('page_view', 'add_to_cart') AND product_id != ''
-    ),
-    lines AS
-    (
-        SELECT order_id, person, ordered_ms, product_id, category, price, quantity
-        FROM clickstream.period_order_items(
-            site = {site:String}, date_from = {date_from:DateTime}, date_to = {date_to:DateTime})
-    ),
-    seen AS
-    (
+        -- one pass (a CTE named twice would run twice): each person's views, cart additions
+        -- and order lines of each product
         SELECT
             product_id,
+            person,
             max(category) AS category,
-            countIf(type = 'page_view') AS views,
-            uniqExactIf(person, type = 'page_view') AS viewers,
-            countIf(type = 'add_to_cart') AS carts,
-            uniqExactIf(person, type = 'add_to_cart') AS carters
-        FROM touches
-        GROUP BY product_id
-    ),
-    bought AS
-    (
-        SELECT
-            product_id,
-            max(category) AS category,
-            uniqExact(order_id) AS orders,
-            sum(quantity) AS units,
-            uniqExact(person) AS buyers,
-            sum(price * quantity) AS revenue
-        FROM lines
-        GROUP BY product_id
-    ),
-    converted AS
-    (
-        -- a carter converted when their last order of the product follows their first cart
-        SELECT c.product_id AS product_id, count() AS converted
+            countIf(kind = 'view') AS person_views,
+            countIf(kind = 'cart') AS person_carts,
+            minIf(at_ms, kind = 'cart') AS first_cart_ms,
+            uniqExactIf(order_id, kind = 'line') AS person_orders,
+            sumIf(quantity, kind = 'line') AS person_units,
+            sumIf(amount, kind = 'line') AS person_revenue,
+            maxIf(at_ms, kind = 'line') AS last_order_ms
         FROM
         (
-            SELECT product_id, person, min(ts_ms) AS first_cart_ms
-            FROM touches WHERE type = 'add_to_cart'
-            GROUP BY product_id, person
-        ) AS c
-        INNER JOIN
-        (
-            SELECT product_id, person, max(ordered_ms) AS last_order_ms
-            FROM lines
-            GROUP BY product_id, person
-        ) AS b ON b.product_id = c.product_id AND b.person = c.person
-        WHERE b.last_order_ms >= c.first_cart_ms
-        GROUP BY c.product_id
+            SELECT product_id, person, category, if(type = 'page_view', 'view', 'cart') AS kind,
+                   ts_ms AS at_ms, '' AS order_id, toUInt32(0) AS quantity,
+                   toDecimal128(0, 4) AS amount
+            FROM clickstream.person_events
+            WHERE site_id = {site:String} AND ts >= period_start AND ts < period_end
+              AND type IN ('page_view', 'add_to_cart') AND product_id != ''
+            UNION ALL
+            SELECT product_id, person, category, 'line' AS kind, ordered_ms AS at_ms, order_id,
+                   quantity, toDecimal128(price * quantity, 4) AS amount
+            FROM clickstream.period_order_items(
+                site = {site:String}, date_from = {date_from:DateTime}, date_to = {date_to:DateTime})
+        )
+        GROUP BY product_id, person
     ),
     stats AS
     (
         SELECT
             product_id,
-            greatest(s.category, b.category) AS category,
-            toUInt64(s.views) AS views,
-            toUInt64(s.viewers) AS viewers,
-            toUInt64(s.carts) AS carts,
-            toUInt64(s.carters) AS carters,
-            toUInt64(b.orders) AS orders,
-            toUInt64(b.units) AS units,
-            toUInt64(b.buyers) AS buyers,
-            toDecimal128(b.revenue, 4) AS revenue,
-            toFloat64(if(carters = 0, 0, v.converted / carters)) AS cart_to_order_rate
-        FROM seen AS s
-        FULL OUTER JOIN bought AS b USING (product_id)
-        LEFT JOIN converted AS v USING (product_id)
+            max(category) AS category,
+            toUInt64(sum(person_views)) AS views,
+            toUInt64(countIf(person_views > 0)) AS viewers,
+            toUInt64(sum(person_carts)) AS carts,
+            toUInt64(countIf(person_carts > 0)) AS carters,
+            toUInt64(sum(person_orders)) AS orders,  -- an order has one person
+            toUInt64(sum(person_units)) AS units,
+            toUInt64(countIf(person_orders > 0)) AS buyers,
+            toDecimal128(sum(person_revenue), 4) AS revenue,
+            toFloat64(if(carters = 0, 0, countIf(person_carts > 0 AND person_orders > 0
+                                                 AND last_order_ms >= first_cart_ms) / carters))
+                AS cart_to_order_rate
+        FROM per_person
+        GROUP BY product_id
     )
 SELECT
     *,
@@ -107,5 +83,4 @@ SELECT
     toUInt64(row_number() OVER (ORDER BY carts DESC, product_id)) AS carts_rank,
     toUInt64(row_number() OVER (ORDER BY orders DESC, product_id)) AS orders_rank
 FROM stats
-ORDER BY views_rank
-SETTINGS join_use_nulls = 0;
+ORDER BY views_rank;

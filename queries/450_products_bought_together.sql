@@ -14,39 +14,47 @@
 -- Only pairs bought together at least once are listed, most orders first.
 CREATE OR REPLACE VIEW clickstream.products_bought_together AS
 WITH
-    baskets AS
+    counted AS
     (
-        SELECT order_id, arraySort(groupUniqArray(product_id)) AS products
-        FROM clickstream.period_order_items(
-            site = {site:String}, date_from = {date_from:DateTime}, date_to = {date_to:DateTime})
-        GROUP BY order_id
+        -- one pass over the period's baskets (a CTE named twice would run twice), counting per
+        -- basket one ('', '') key, a (p, '') and a ('', p) key per product, and an (a, b) key
+        -- per pair: the number of baskets, of baskets with each product, with each pair
+        SELECT key.1 AS first, key.2 AS second, count() AS orders
+        FROM
+        (
+            SELECT arraySort(groupUniqArray(product_id)) AS products
+            FROM clickstream.period_order_items(
+                site = {site:String}, date_from = {date_from:DateTime}, date_to = {date_to:DateTime})
+            GROUP BY order_id
+        )
+        ARRAY JOIN arrayConcat(
+            [('', '')],
+            arrayMap(p -> (p, ''), products),
+            arrayMap(p -> ('', p), products),
+            arrayFlatten(arrayMap(
+                i -> arrayMap(j -> (products[i], products[j]), range(i + 1, length(products) + 1)),
+                range(1, length(products) + 1)))) AS key
+        GROUP BY first, second
     ),
-    product_orders AS
+    with_totals AS
     (
-        SELECT product_id, count() AS orders
-        FROM baskets
-        ARRAY JOIN products AS product_id
-        GROUP BY product_id
-    ),
-    pairs AS
-    (
-        SELECT pair.1 AS product_a, pair.2 AS product_b, count() AS orders
-        FROM baskets
-        ARRAY JOIN arrayFlatten(arrayMap(
-            i -> arrayMap(j -> (products[i], products[j]), range(i + 1, length(products) + 1)),
-            range(1, length(products) + 1))) AS pair
-        GROUP BY product_a, product_b
+        SELECT
+            first,
+            second,
+            orders,
+            sumIf(orders, first = '' AND second = '') OVER () AS baskets,
+            sumIf(orders, second = '') OVER (PARTITION BY first) AS first_orders,
+            sumIf(orders, first = '') OVER (PARTITION BY second) AS second_orders
+        FROM counted
     )
 SELECT
-    p.product_a AS product_a,
-    p.product_b AS product_b,
-    toUInt64(p.orders) AS orders,
-    p.orders / n.baskets AS support,
-    p.orders / a.orders AS confidence_a_to_b,
-    p.orders / b.orders AS confidence_b_to_a,
-    p.orders * n.baskets / (a.orders * b.orders) AS lift
-FROM pairs AS p
-INNER JOIN product_orders AS a ON a.product_id = p.product_a
-INNER JOIN product_orders AS b ON b.product_id = p.product_b
-CROSS JOIN (SELECT count() AS baskets FROM baskets) AS n
+    first AS product_a,
+    second AS product_b,
+    toUInt64(orders) AS orders,
+    orders / baskets AS support,
+    orders / first_orders AS confidence_a_to_b,
+    orders / second_orders AS confidence_b_to_a,
+    orders * baskets / (first_orders * second_orders) AS lift
+FROM with_totals
+WHERE first != '' AND second != ''
 ORDER BY orders DESC, product_a, product_b;
