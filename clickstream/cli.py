@@ -422,5 +422,47 @@ def site_list(
     Console().print(table)
 
 
+costs_app = typer.Typer(
+    help="Campaign costs, for the cost per acquired customer.", no_args_is_help=True
+)
+app.add_typer(costs_app, name="costs")
+
+
+@costs_app.command("import")
+def costs_import(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="CSV with the header site,date,utm_source,utm_medium,utm_campaign,cost,currency.",
+        ),
+    ],
+    config: ConfigOption = None,
+    clickhouse: ClickHouseOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Load daily campaign costs (a day's cost of a campaign imported again replaces it)."""
+    from rich.markup import escape
+
+    from clickstream.campaign_costs import CostFileError, read_costs, store_costs
+    from clickstream.warehouse import connect
+    from schemas.migrations import migrate as apply_migrations
+
+    try:
+        rows = read_costs(file.read_bytes())
+    except CostFileError as error:
+        console.print(f"[red]{escape(f'{file} {error}')}[/]; nothing imported", soft_wrap=True)
+        raise typer.Exit(2) from error
+    settings = load_settings(config, clickhouse=clickhouse, data_dir=data_dir)
+    warehouse = connect(settings.clickhouse_url)
+    try:
+        apply_migrations(warehouse)
+        store_costs(warehouse, rows)
+    finally:
+        warehouse.close()
+    console.print(f"imported {len(rows)} cost rows from {escape(str(file))}", soft_wrap=True)
+
+
 def main() -> None:
     app()

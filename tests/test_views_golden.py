@@ -1,7 +1,6 @@
 """Golden-output tests in the manner of ClickHouse's own: a small fixed dataset
-(tests/golden/events.jsonl, worked through by hand, in several shops; tests/golden/sites.tsv gives
-them time zones) and each query's expected output beside it (tests/golden/<name>.tsv,
-TabSeparatedWithNames)."""
+(tests/golden/events.jsonl, worked through by hand) and each view's expected output beside it
+(tests/golden/<view>.tsv, TabSeparatedWithNames)."""
 
 from __future__ import annotations
 
@@ -11,7 +10,7 @@ import pytest
 
 from clickstream.warehouse import Warehouse
 from schemas.migrations import migrate
-from tests.support.golden import expected_output, golden_queries, insert_golden
+from tests.support.golden import expected_output, golden_queries, load_golden
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +18,7 @@ def golden_warehouse(chdb_session_warehouse: Warehouse) -> Iterator[Warehouse]:
     warehouse = chdb_session_warehouse
     warehouse.execute("DROP DATABASE IF EXISTS clickstream SYNC")
     migrate(warehouse)
-    insert_golden(warehouse)
+    load_golden(warehouse)
     yield warehouse
 
 

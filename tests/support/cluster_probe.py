@@ -20,7 +20,7 @@ import orjson
 
 from clickstream.warehouse import connect
 from schemas.migrations import migrate
-from tests.support.golden import golden_queries, insert_golden
+from tests.support.golden import golden_queries, load_golden
 
 CLUSTER = "probe_cluster"
 CONFIG = """<clickhouse>
@@ -57,7 +57,7 @@ def main(directory: Path) -> None:
         f"chdb://{directory / 'clickhouse'}?config-file={config}&distributed_foreground_insert=1"
     )
     migrate(OneShardWarehouse(warehouse), cluster=CLUSTER)
-    insert_golden(warehouse)
+    load_golden(warehouse)
     tables = warehouse.query(
         "SELECT name, engine FROM system.tables WHERE database = 'clickstream' ORDER BY name"
     ).rows

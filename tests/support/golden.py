@@ -1,5 +1,6 @@
-"""The golden dataset (tests/golden/events.jsonl, worked through by hand; golden/sites.tsv sets the
-shops' time zones) and its queries."""
+"""The golden dataset (tests/golden/events.jsonl, worked through by hand; a line may name its
+site, whose time zone is in sites.jsonl and campaign costs in campaign_costs.csv) and its
+queries."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from clickstream.campaign_costs import read_costs, store_costs
 from clickstream.warehouse import Warehouse
 from clickstream.warehouse.statements import split_statements
 from ingest.record import RequestContext, build_record
@@ -32,29 +34,24 @@ def golden_queries() -> list[tuple[str, str]]:
 
 def golden_records() -> list[dict[str, Any]]:
     """The golden events as the collector stores them (received two seconds after they
-    happened). A line may name its shop with "site_id" (the collector's write key); default
-    "golden"."""
+    happened)."""
     records = []
     for line in (GOLDEN / "events.jsonl").read_text().splitlines():
         fields = orjson.loads(line)
-        site = fields.pop("site_id", "golden")
+        site = fields.pop("site_id", "golden")  # a line may name its site (default: golden)
         event = Event.model_validate(fields)
         received = event.ts + timedelta(seconds=2)
         records.append(build_record(event, RequestContext(site_id=site, received_at=received)))
     return records
 
 
-def golden_sites() -> list[dict[str, str]]:
-    """Rows of clickstream.sites: the golden shops' time zones (golden/sites.tsv)."""
-    header, *rows = (GOLDEN / "sites.tsv").read_text().splitlines()
-    names = header.split("\t")
-    return [dict(zip(names, row.split("\t"), strict=True)) for row in rows]
-
-
-def insert_golden(warehouse: Warehouse) -> None:
-    """Load the golden events and shop settings."""
+def load_golden(warehouse: Warehouse) -> None:
+    """The golden events, the sites' time zones and the campaign costs, into a migrated
+    warehouse."""
     warehouse.insert_rows("clickstream.events", golden_records())
-    warehouse.insert_rows("clickstream.sites", golden_sites())
+    sites = [orjson.loads(line) for line in (GOLDEN / "sites.jsonl").read_text().splitlines()]
+    warehouse.insert_rows("clickstream.sites", sites)
+    store_costs(warehouse, read_costs((GOLDEN / "campaign_costs.csv").read_bytes()))
 
 
 def expected_output(name: str) -> str:
