@@ -42,16 +42,16 @@ _JSON_OUTPUT_SETTINGS = {
 }
 
 
+def _string_literal(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
 def _settings_clause(settings: Mapping[str, Any]) -> str:
     parts = []
     for name, value in settings.items():
         if not name.replace("_", "").isalnum():
             raise ValueError(f"invalid setting name {name!r}")
-        literal = (
-            str(int(value))
-            if isinstance(value, bool | int)
-            else "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
-        )
+        literal = str(int(value)) if isinstance(value, bool | int) else _string_literal(str(value))
         parts.append(f"{name} = {literal}")
     return " SETTINGS " + ", ".join(parts) if parts else ""
 
@@ -77,8 +77,15 @@ def _parameter_text(value: Any, nested: bool = False) -> str:
     else:
         text = str(value)
     if nested and isinstance(value, str | datetime | date | UUID):
-        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        return _string_literal(text)
     return _escape_text(text)
+
+
+def _plain(column_type: str) -> str:
+    """LowCardinality(T) -> T: the type a row parser fills fastest (see insert_packed)."""
+    if column_type.startswith("LowCardinality(") and column_type.endswith(")"):
+        return column_type[len("LowCardinality(") : -1]
+    return column_type
 
 
 def _json_default(value: Any) -> Any:
@@ -132,6 +139,7 @@ class ChdbWarehouse:
         self.path.mkdir(parents=True, exist_ok=True)
         self.url = f"chdb://{self.path}"
         self._shared: _SharedSession | None = _SharedSession.acquire(self.path)
+        self._plain_types: dict[str, dict[str, str]] = {}  # table -> column -> parse type
 
     def _run(self, sql: str, fmt: str = "CSV", params: Mapping[str, Any] | None = None) -> Any:
         shared = self._shared
@@ -209,18 +217,50 @@ class ChdbWarehouse:
         return len(rows)
 
     def insert_packed(self, table: str, body: bytes, *, dedup_token: str | None = None) -> int:
-        settings = insert_settings(dedup_token, input_format_skip_unknown_fields=0)
-        # Read from a file, not the query text: ClickHouse parses a file half again as fast
-        # (measured on 100 k events: 187 k rows/s against 123 k), and the bytes need no decoding.
+        """Parse the rows with LowCardinality columns read as their plain type, then insert.
+
+        Measured on the events table (50 columns, 15 LowCardinality): ClickHouse's row-wise
+        text parsers build a LowCardinality value one at a time (about 0.2 us each), so reading
+        them as String and letting the insert convert whole columns halves the parse (5.3 ->
+        2.5 us a row) and takes the insert from 142 k to 266 k rows per CPU-second. The file is
+        read from memory-backed scratch space: faster than query text, no decoding in Python.
+        Parallel parsing is off: on a busy core its threads cost more CPU than they save.
+        """
+        header = body.partition(b"\n")[0]
+        names = self._header_names(header)
+        structure = self._input_structure(table, names)
+        settings = insert_settings(dedup_token, input_format_parallel_parsing=0)
+        columns = ", ".join(quote_column(name) for name in names)
         with tempfile.NamedTemporaryFile(dir=_SCRATCH_DIR, suffix=".jsonl") as scratch:
             scratch.write(body)
             scratch.flush()
-            path = scratch.name.replace("\\", "\\\\").replace("'", "\\'")
             self._run(
-                f"INSERT INTO {quote_identifier(table)} FROM INFILE '{path}'"
-                f"{_settings_clause(settings)} FORMAT JSONCompactEachRowWithNames"
+                f"INSERT INTO {quote_identifier(table)} ({columns}) SELECT {columns} "
+                f"FROM file({_string_literal(scratch.name)}, 'JSONCompactEachRowWithNames', "
+                f"{_string_literal(structure)}){_settings_clause(settings)}"
             )
         return body.count(b"\n")
+
+    @staticmethod
+    def _header_names(header: bytes) -> list[str]:
+        try:
+            names = orjson.loads(header)
+        except orjson.JSONDecodeError as error:
+            raise WarehouseError(f"the first line is not a list of column names: {error}") from None
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+            raise WarehouseError("the first line is not a list of column names")
+        return names
+
+    def _input_structure(self, table: str, names: list[str]) -> str:
+        """`name Type, ...` of the named columns as the parser should read them."""
+        types = self._plain_types.get(table)
+        if types is None or not set(names) <= types.keys():
+            described = self.query(f"DESCRIBE TABLE {quote_identifier(table)}").rows
+            types = self._plain_types[table] = {row[0]: _plain(row[1]) for row in described}
+        unknown = [name for name in names if name not in types]
+        if unknown:
+            raise WarehouseError(f"{table} has no columns {unknown}")
+        return ", ".join(f"{quote_column(name)} {types[name]}" for name in names)
 
     def close(self) -> None:
         if self._shared is not None:
