@@ -8,12 +8,15 @@ a third of the bytes of JSON objects.
 
 kafka-python spends tens of microseconds of Python per message, more than validating an event,
 so the records of one visitor in one request travel as one message (they share the partition key
-anyway), cut below the broker's default 1 MB message limit.
+anyway), cut below the broker's default 1 MB message limit. The collector goes further when it
+sends: the messages of all requests waiting at that moment that are bound for one partition are
+`merge`d into one (rows of several visitors of that partition; its key is the first one's).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -68,3 +71,45 @@ def header_and_rows(value: bytes) -> tuple[bytes, bytes]:
     """Split a packed message into its names line and its rows (bytes, untouched)."""
     header, _, rows = value.partition(b"\n")
     return header, rows
+
+
+@dataclass
+class Merged:
+    """One Kafka message made of the rows of several packed messages for one partition."""
+
+    topic: str
+    partition: int
+    key: bytes
+    header: bytes
+    rows: list[bytes] = field(default_factory=list)
+    size: int = 0
+    sources: list[int] = field(default_factory=list)  # indexes of the messages merged here
+
+    @property
+    def value(self) -> bytes:
+        return b"\n".join([self.header, *self.rows])
+
+
+def merge(
+    messages: Sequence[Message],
+    partition_of: Callable[[str, bytes], int],
+    max_bytes: int = MAX_MESSAGE_BYTES,
+) -> list[Merged]:
+    """Merge packed messages bound for the same partition (and with the same names line) into as
+    few messages as `max_bytes` allows, in order. Every row lands in exactly one merged message,
+    and each merged message knows which of `messages` it carries."""
+    open_by_target: dict[tuple[str, int, bytes], Merged] = {}
+    merged: list[Merged] = []
+    for index, (topic, key, value) in enumerate(messages):
+        header, rows = header_and_rows(value)
+        target = (topic, partition_of(topic, key), header)
+        current = open_by_target.get(target)
+        if current is None or (current.rows and current.size + len(rows) + 1 > max_bytes):
+            current = Merged(topic, target[1], key, header, size=len(header))
+            open_by_target[target] = current
+            merged.append(current)
+        if rows:
+            current.rows.append(rows)
+            current.size += len(rows) + 1
+        current.sources.append(index)
+    return merged
