@@ -32,13 +32,38 @@ def pack(
     key_of: Callable[[dict[str, Any]], bytes],
     max_bytes: int = MAX_MESSAGE_BYTES,
 ) -> list[Message]:
-    groups: dict[tuple[bytes, tuple[str, ...]], list[bytes]] = {}
+    """Records (dicts) -> messages, one per key and column layout, cut below `max_bytes`."""
+    layouts: dict[tuple[str, ...], list[tuple[bytes, bytes]]] = {}
     for record in records:
-        names = tuple(record)
-        groups.setdefault((key_of(record), names), []).append(orjson.dumps(list(record.values())))
+        layouts.setdefault(tuple(record), []).append(
+            (key_of(record), orjson.dumps(list(record.values())))
+        )
     messages: list[Message] = []
-    for (key, names), rows in groups.items():
-        header = orjson.dumps(list(names))
+    for names, keyed_rows in layouts.items():
+        messages += _messages(topic, orjson.dumps(list(names)), keyed_rows, max_bytes)
+    return messages
+
+
+def pack_rows(
+    topic: str,
+    names: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    key_of: Callable[[Sequence[Any]], bytes],
+    max_bytes: int = MAX_MESSAGE_BYTES,
+) -> list[Message]:
+    """Like `pack`, for rows that are already lists of values in the order of `names`."""
+    keyed_rows = [(key_of(row), orjson.dumps(row)) for row in rows]
+    return _messages(topic, orjson.dumps(list(names)), keyed_rows, max_bytes)
+
+
+def _messages(
+    topic: str, header: bytes, keyed_rows: Iterable[tuple[bytes, bytes]], max_bytes: int
+) -> list[Message]:
+    by_key: dict[bytes, list[bytes]] = {}
+    for key, row in keyed_rows:
+        by_key.setdefault(key, []).append(row)
+    messages: list[Message] = []
+    for key, rows in by_key.items():
         chunk: list[bytes] = []
         size = len(header)
         for row in rows:
