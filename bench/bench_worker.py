@@ -1,7 +1,9 @@
 """Worker throughput (Kafka -> ClickHouse rows/s per core) beside a raw column-wise insert of the
 same rows (the floor), and freshness (accepted by the collector -> visible to a query) at a
 steady load (issue 4). chDB is the ClickHouse here; it lives in this process, so the worker runs
-in it too, pinned to core 0 with its chDB threads; the Kafka broker runs on core 1.
+in it too, pinned to core 0 with its chDB threads; the Kafka broker runs on core 1. Messages are
+the collector's (one visitor's 20 events each, LZ4-compressed batches); the collector also merges
+the messages of concurrent requests, which only makes them larger.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ def main() -> None:
             linger_ms=5,
             batch_size=1 << 20,
             max_request_size=8 << 20,
+            compression_type="lz4",  # as the collector sends (ingest/kafka_sink.py)
         )
         for topic, key, value in kafka_messages(records, topics[0]):
             producer.send(topic, key=key, value=value)

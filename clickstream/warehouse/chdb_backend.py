@@ -190,12 +190,12 @@ class ChdbWarehouse:
         rows = check_columns(columns)
         if rows == 0:
             return 0
-        settings = insert_settings(dedup_token, date_time_input_format="best_effort")
-        column_list = ", ".join(quote_column(name) for name in columns)
-        body = orjson.dumps(dict(columns), default=_json_default).decode()
-        self._run(
-            f"INSERT INTO {quote_identifier(table)} ({column_list})"
-            f"{_settings_clause(settings)} FORMAT JSONColumns {body}"
+        self._insert_file(
+            table,
+            list(columns),
+            orjson.dumps(dict(columns), default=_json_default),
+            "JSONColumns",
+            insert_settings(dedup_token, date_time_input_format="best_effort"),
         )
         return rows
 
@@ -217,29 +217,38 @@ class ChdbWarehouse:
         return len(rows)
 
     def insert_packed(self, table: str, body: bytes, *, dedup_token: str | None = None) -> int:
-        """Parse the rows with LowCardinality columns read as their plain type, then insert.
+        names = self._header_names(body.partition(b"\n")[0])
+        self._insert_file(
+            table, names, body, "JSONCompactEachRowWithNames", insert_settings(dedup_token)
+        )
+        return body.count(b"\n")
 
-        Measured on the events table (50 columns, 15 LowCardinality): ClickHouse's row-wise
-        text parsers build a LowCardinality value one at a time (about 0.2 us each), so reading
-        them as String and letting the insert convert whole columns halves the parse (5.3 ->
-        2.5 us a row) and takes the insert from 142 k to 266 k rows per CPU-second. The file is
-        read from memory-backed scratch space: faster than query text, no decoding in Python.
-        Parallel parsing is off: on a busy core its threads cost more CPU than they save.
+    def _insert_file(
+        self, table: str, names: list[str], body: bytes, fmt: str, settings: dict[str, Any]
+    ) -> None:
+        """Insert `body` (in format `fmt`, columns `names`) with LowCardinality columns read as
+        their plain type, converted column-wise by the insert.
+
+        Measured on the events table (50 columns, 15 LowCardinality): ClickHouse's text parsers
+        build a LowCardinality value one at a time (about 0.2 us each), so reading them as
+        String halves the parse (5.3 -> 2.5 us a row) and takes the insert from 142 k to 266 k
+        rows per CPU-second. The body is read from a file in memory-backed scratch space:
+        faster than query text, and the bytes need no decoding. Parallel parsing is off: its
+        threads cost more CPU than they save on a busy core. optimize_on_insert is off: a
+        ReplacingMergeTree would otherwise collapse duplicates inside each block as it writes
+        (a fifth of the insert's CPU); readers deduplicate with FINAL anyway (001_events.sql).
         """
-        header = body.partition(b"\n")[0]
-        names = self._header_names(header)
         structure = self._input_structure(table, names)
-        settings = insert_settings(dedup_token, input_format_parallel_parsing=0)
         columns = ", ".join(quote_column(name) for name in names)
-        with tempfile.NamedTemporaryFile(dir=_SCRATCH_DIR, suffix=".jsonl") as scratch:
+        settings = {**settings, "input_format_parallel_parsing": 0, "optimize_on_insert": 0}
+        with tempfile.NamedTemporaryFile(dir=_SCRATCH_DIR) as scratch:
             scratch.write(body)
             scratch.flush()
             self._run(
                 f"INSERT INTO {quote_identifier(table)} ({columns}) SELECT {columns} "
-                f"FROM file({_string_literal(scratch.name)}, 'JSONCompactEachRowWithNames', "
+                f"FROM file({_string_literal(scratch.name)}, {_string_literal(fmt)}, "
                 f"{_string_literal(structure)}){_settings_clause(settings)}"
             )
-        return body.count(b"\n")
 
     @staticmethod
     def _header_names(header: bytes) -> list[str]:
