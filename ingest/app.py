@@ -161,7 +161,8 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
                 503, "temporarily unable to store events; retry later", {"Retry-After": "5"}
             ) from error
         accepted_total.labels(site, source).inc(len(intake.rows))
-        rejected_total.labels(site).inc(len(intake.rejections))
+        if intake.rejections:
+            rejected_total.labels(site).inc(len(intake.rejections))
         status = 400 if intake.rejections and not intake.records else 200
         requests_total.labels(str(status)).inc()
         return _json(
