@@ -55,20 +55,36 @@ def migrate(
             help="Keep raw events this many days (by event time); 0 keeps everything.",
         ),
     ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            envvar="CLICKSTREAM_CLUSTER",
+            help="Create everything ON CLUSTER: Replicated local tables + Distributed tables.",
+        ),
+    ] = None,
+    print_only: Annotated[
+        bool,
+        typer.Option("--print", help="Print the statements for an empty target; apply nothing."),
+    ] = False,
 ) -> None:
     """Apply the ClickHouse migrations (idempotent)."""
     from clickstream.warehouse import connect
-    from schemas.migrations import MigrationError, set_retention
+    from schemas.migrations import MigrationError, script, set_retention
     from schemas.migrations import migrate as apply_migrations
 
+    if print_only:
+        sys.stdout.write("".join(statement + ";\n\n" for statement in script(cluster=cluster)))
+        return
     settings = load_settings(config, clickhouse=clickhouse, data_dir=data_dir)
     warehouse = connect(settings.clickhouse_url)
     try:
         applied = apply_migrations(
-            warehouse, on_applied=lambda m: console.print(f"applied [bold]{m.name}[/]")
+            warehouse,
+            on_applied=lambda m: console.print(f"applied [bold]{m.name}[/]"),
+            cluster=cluster,
         )
         if retention_days is not None:
-            set_retention(warehouse, retention_days)
+            set_retention(warehouse, retention_days, cluster)
             console.print(
                 f"retention: {retention_days} days"
                 if retention_days
@@ -263,6 +279,82 @@ def replay(
     )
 
 
+@app.command("import")
+def import_events(
+    files: Annotated[list[Path], typer.Argument(help="CSV or JSON-lines files (.gz too).")],
+    url: Annotated[
+        str, typer.Option(envvar="CLICKSTREAM_COLLECTOR_URL", help="Collector to send to.")
+    ] = "http://127.0.0.1:8000",
+    write_key: Annotated[
+        str | None, typer.Option(help="Write key of the site (default: --site's key).")
+    ] = None,
+    site: Annotated[
+        str | None, typer.Option(help="Site whose key in CLICKSTREAM_WRITE_KEYS to use.")
+    ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv or jsonl (default: from the file name).")
+    ] = None,
+    batch_size: Annotated[int, typer.Option(min=1, max=2000, help="Events per request.")] = 500,
+    retries: Annotated[
+        int, typer.Option(min=0, help="Retries while the collector is busy or away.")
+    ] = 8,
+    config: ConfigOption = None,
+) -> None:
+    """Import historical events (native or Segment) through the collector's validation."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from clickstream.importer import CollectorClient, ImportFailed, import_file
+
+    key = write_key or _write_key_for(load_settings(config), site)
+    client = CollectorClient(url, key, retries=retries)
+    failed = False
+    try:
+        for path in files:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=console,
+            ) as progress:
+                task = progress.add_task(path.name, total=None)
+                result = import_file(
+                    path,
+                    client,
+                    fmt,
+                    batch_size,
+                    progress=lambda n, task=task: progress.advance(task, n),
+                )
+            console.print(
+                f"{path}: {result.rows} rows, {result.accepted} accepted, "
+                f"{len(result.rejected)} rejected",
+                soft_wrap=True,
+            )
+            for rejected in result.rejected[:20]:
+                console.print(f"  line {rejected.line}: {rejected.reason}", soft_wrap=True)
+            if len(result.rejected) > 20:
+                console.print(f"  ... and {len(result.rejected) - 20} more")
+            failed = failed or bool(result.rejected)
+    except (ImportFailed, ValueError, OSError) as error:
+        console.print(f"[red]import failed:[/] {error}")
+        raise typer.Exit(2) from error
+    finally:
+        client.close()
+    if failed:
+        raise typer.Exit(1)
+
+
+def _write_key_for(settings: Settings, site: str | None) -> str:
+    keys = {s: k for k, s in settings.site_keys().items()}
+    if site is not None and site in keys:
+        return keys[site]
+    if site is None and len(keys) == 1:
+        return next(iter(keys.values()))
+    console.print(
+        "[red]no write key:[/] pass --write-key, or --site with CLICKSTREAM_WRITE_KEYS set"
+    )
+    raise typer.Exit(2)
+
+
 site_app = typer.Typer(help="Per-site settings (time zone).", no_args_is_help=True)
 app.add_typer(site_app, name="site")
 
@@ -328,6 +420,48 @@ def site_list(
     for row in result.rows:
         table.add_row(*row)
     Console().print(table)
+
+
+costs_app = typer.Typer(
+    help="Campaign costs, for the cost per acquired customer.", no_args_is_help=True
+)
+app.add_typer(costs_app, name="costs")
+
+
+@costs_app.command("import")
+def costs_import(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="CSV with the header site,date,utm_source,utm_medium,utm_campaign,cost,currency.",
+        ),
+    ],
+    config: ConfigOption = None,
+    clickhouse: ClickHouseOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Load daily campaign costs (a day's cost of a campaign imported again replaces it)."""
+    from rich.markup import escape
+
+    from clickstream.campaign_costs import CostFileError, read_costs, store_costs
+    from clickstream.warehouse import connect
+    from schemas.migrations import migrate as apply_migrations
+
+    try:
+        rows = read_costs(file.read_bytes())
+    except CostFileError as error:
+        console.print(f"[red]{escape(f'{file} {error}')}[/]; nothing imported", soft_wrap=True)
+        raise typer.Exit(2) from error
+    settings = load_settings(config, clickhouse=clickhouse, data_dir=data_dir)
+    warehouse = connect(settings.clickhouse_url)
+    try:
+        apply_migrations(warehouse)
+        store_costs(warehouse, rows)
+    finally:
+        warehouse.close()
+    console.print(f"imported {len(rows)} cost rows from {escape(str(file))}", soft_wrap=True)
 
 
 def main() -> None:

@@ -1,18 +1,24 @@
 -- order_count_distribution: how many customers ordered once, twice, three times, more.
 -- Answers the growth stage: is the shop making repeat buyers? A customer is a person with at
--- least one order in [date_from, date_to); orders count once per order_id.
--- Parameters: site String, date_from DateTime, date_to DateTime (exclusive)
+-- least one order in [date_from, date_to); orders count once per order_id, at the time of their
+-- first event.
+-- Parameters: site String, date_from DateTime, date_to DateTime (exclusive), in the site time zone
 -- Columns:
 --   orders_bucket  '1', '2', '3', '4+' (orders in the period); every bucket is listed
 --   customers      persons in the bucket
 --   share          customers / all customers of the period, 0..1
 CREATE OR REPLACE VIEW clickstream.order_count_distribution AS
-WITH per_customer AS
+WITH
+-- the period is the shop's: read in the site time zone (see site_time_zone)
+(SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
+if(site_tz_raw = '', 'UTC', site_tz_raw) AS tz,
+per_customer AS
 (
     SELECT person, count() AS orders
     FROM clickstream.orders
     WHERE site_id = {site:String}
-      AND ordered_at >= {date_from:DateTime} AND ordered_at < {date_to:DateTime}
+      AND ordered_at >= toDateTime64(toString({date_from:DateTime}), 3, tz)
+      AND ordered_at < toDateTime64(toString({date_to:DateTime}), 3, tz)
     GROUP BY person
 ),
 buckets AS

@@ -18,6 +18,7 @@ from pathlib import Path
 from clickstream.warehouse import Warehouse
 from clickstream.warehouse.statements import split_statements
 from queries import QUERIES_DIR
+from schemas.cluster import render, retention_statement, sharded_tables
 
 MIGRATIONS_DIR = Path(__file__).parent / "clickhouse"
 _FILE_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
@@ -45,6 +46,25 @@ class Migration:
         return split_statements(self.text)
 
 
+class Layout:
+    """How statements are written for the target: as they are (one server), or rendered for a
+    cluster (schemas/cluster.py)."""
+
+    def __init__(self, cluster: str | None, directory: Path = MIGRATIONS_DIR) -> None:
+        self.cluster = cluster
+        self.tables = (
+            sharded_tables(s for m in discover(directory) for s in m.statements())
+            if cluster
+            else set()
+        )
+
+    def statements(self, text: str) -> list[str]:
+        statements = split_statements(text)
+        if self.cluster is None:
+            return statements
+        return [out for s in statements for out in render(s, self.cluster, self.tables)]
+
+
 def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     found = []
     for path in sorted(directory.glob("*.sql")):
@@ -70,12 +90,15 @@ def views(directory: Path = QUERIES_DIR) -> list[Path]:
     return sorted(directory.glob("*.sql"))
 
 
-def apply_views(warehouse: Warehouse, directory: Path = QUERIES_DIR) -> list[str]:
+def apply_views(
+    warehouse: Warehouse, directory: Path = QUERIES_DIR, layout: Layout | None = None
+) -> list[str]:
     """(Re)create every view of queries/ in file order; each file is one CREATE OR REPLACE
     VIEW, so this is idempotent. Returns the view files applied."""
+    layout = layout or Layout(None)
     applied_views = []
     for path in views(directory):
-        for statement in split_statements(path.read_text(encoding="utf-8")):
+        for statement in layout.statements(path.read_text(encoding="utf-8")):
             try:
                 warehouse.execute(statement)
             except Exception as error:
@@ -84,17 +107,28 @@ def apply_views(warehouse: Warehouse, directory: Path = QUERIES_DIR) -> list[str
     return applied_views
 
 
+def script(directory: Path = MIGRATIONS_DIR, cluster: str | None = None) -> list[str]:
+    """Every statement `migrate` would run on an empty target, in order (for review, or for
+    applying by hand)."""
+    layout = Layout(cluster, directory)
+    statements = [s for m in discover(directory) for s in layout.statements(m.text)]
+    return statements + [s for p in views() for s in layout.statements(p.read_text("utf-8"))]
+
+
 def migrate(
     warehouse: Warehouse,
     directory: Path = MIGRATIONS_DIR,
     on_applied: Callable[[Migration], None] | None = None,
     with_views: bool = True,
+    cluster: str | None = None,
 ) -> list[Migration]:
-    """Apply pending migrations, then (re)create the views; returns the migrations applied."""
+    """Apply pending migrations, then (re)create the views; returns the migrations applied.
+    With `cluster`, everything is created ON CLUSTER in its replicated/distributed form."""
     migrations = discover(directory)
+    layout = Layout(cluster, directory)
     bootstrap = [migration for migration in migrations if migration.version == 0]
     for migration in bootstrap:
-        for statement in migration.statements():
+        for statement in layout.statements(migration.text):
             warehouse.execute(statement)
     done = applied(warehouse)
     newly_applied = []
@@ -107,7 +141,7 @@ def migrate(
                     f"{migration.name} changed after it was applied; add a new migration instead"
                 )
             continue
-        for statement in migration.statements():
+        for statement in layout.statements(migration.text):
             try:
                 warehouse.execute(statement)
             except Exception as error:
@@ -124,25 +158,22 @@ def migrate(
         if on_applied:
             on_applied(migration)
     if with_views:
-        apply_views(warehouse)
+        apply_views(warehouse, layout=layout)
     return newly_applied
 
 
-def set_retention(warehouse: Warehouse, days: int) -> None:
+def set_retention(warehouse: Warehouse, days: int, cluster: str | None = None) -> None:
     """Keep raw events `days` days by event time; 0 keeps everything (the default)."""
     if days < 0:
         raise ValueError("retention days must be 0 (keep everything) or positive")
-    if days == 0:
-        if _has_ttl(warehouse):
-            warehouse.execute("ALTER TABLE clickstream.events REMOVE TTL")
+    if days == 0 and not _has_ttl(warehouse, cluster):
         return
     # `days` is a checked int, not text from a request; a query parameter here would be kept in
     # the table definition as a cast expression.
-    warehouse.execute(
-        f"ALTER TABLE clickstream.events MODIFY TTL toDateTime(ts) + INTERVAL {int(days)} DAY"
-    )
+    warehouse.execute(retention_statement(cluster, days))
 
 
-def _has_ttl(warehouse: Warehouse) -> bool:
-    create = warehouse.query("SHOW CREATE TABLE clickstream.events").scalar()
+def _has_ttl(warehouse: Warehouse, cluster: str | None) -> bool:
+    table = "clickstream.events" if cluster is None else "clickstream.events_local"
+    create = warehouse.query(f"SHOW CREATE TABLE {table}").scalar()
     return "\nTTL " in create

@@ -10,11 +10,10 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-from kafka import KafkaConsumer
 
-from schemas.messages import unpack
 from tests.support.collector import CollectorProcess
 from tests.support.servers import KafkaBroker
+from tests.support.topics import read_topic
 
 EVENTS_TOPIC = "clickstream.events"
 DEAD_LETTER_TOPIC = "clickstream.dead_letters"
@@ -22,30 +21,6 @@ CHROME = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/124.0.0.0 Safari/537.36"
 )
-
-
-def read_topic(
-    bootstrap: str, topic: str, wanted: set[str], key: str = "event_id"
-) -> dict[str, dict[str, Any]]:
-    """Every message of `topic` whose `key` field is in `wanted` (all of them, duplicates too)."""
-    consumer = KafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        auto_offset_reset="earliest",
-        consumer_timeout_ms=3000,
-    )
-    found: dict[str, dict[str, Any]] = {}
-    copies: dict[str, int] = {}
-    for message in consumer:
-        for value in unpack(message.value):
-            if value.get(key) in wanted:
-                found[value[key]] = value | {"_key": message.key, "_partition": message.partition}
-                copies[value[key]] = copies.get(value[key], 0) + 1
-    consumer.close()
-    for name, count in copies.items():
-        found[name]["_copies"] = count
-    return found
 
 
 def event(**fields: Any) -> dict[str, Any]:

@@ -66,3 +66,17 @@ def test_unreachable_server_is_reported_as_unavailable() -> None:
     with pytest.raises(WarehouseUnavailable):
         warehouse.query("SELECT 1")
     assert datetime.now(UTC)  # the process is fine afterwards
+
+
+def test_url_query_parameters_are_connection_settings(
+    clickhouse_server: ClickHouseServer,
+) -> None:
+    warehouse = connect(clickhouse_server.url + "?max_threads=3&distributed_product_mode=global")
+    try:
+        rows = warehouse.query(
+            "SELECT name, value FROM system.settings "
+            "WHERE name IN ('max_threads', 'distributed_product_mode') ORDER BY name"
+        ).rows
+    finally:
+        warehouse.close()
+    assert rows == [("distributed_product_mode", "global"), ("max_threads", "3")]

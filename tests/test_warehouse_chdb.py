@@ -150,6 +150,19 @@ def test_query_result_types_convert() -> None:
             ),
         ),
         ("clickhouses://ch", Target(scheme="clickhouse", host="ch", port=9440, secure=True)),
+        (
+            "clickhouse://ch/db?distributed_foreground_insert=1",
+            Target(
+                scheme="clickhouse",
+                host="ch",
+                database="db",
+                options={"distributed_foreground_insert": "1"},
+            ),
+        ),
+        (
+            "chdb:///d?config-file=/etc/c.xml",
+            Target(scheme="chdb", path=Path("/d"), options={"config-file": "/etc/c.xml"}),
+        ),
     ],
 )
 def test_parse_url(url: str, expected: Target) -> None:

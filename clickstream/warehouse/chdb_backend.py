@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 import orjson
@@ -99,27 +100,34 @@ class _SharedSession:
     _guard = threading.Lock()
     _current: _SharedSession | None = None
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, options: Mapping[str, str]) -> None:
         from chdb import session
 
         self.path = path
+        self.options = dict(options)
         self.lock = threading.Lock()
         self.users = 0
+        target = f"file:{path}?{urlencode(self.options)}" if self.options else str(path)
         try:
-            self.session = session.Session(str(path))
+            self.session = session.Session(target)
         except Exception as error:  # chDB raises RuntimeError when the path is taken
             raise WarehouseError(f"cannot open chDB data at {path}: {error}") from error
 
     @classmethod
-    def acquire(cls, path: Path) -> _SharedSession:
+    def acquire(cls, path: Path, options: Mapping[str, str]) -> _SharedSession:
         with cls._guard:
             current = cls._current
             if current is None:
-                current = cls._current = _SharedSession(path)
+                current = cls._current = _SharedSession(path, options)
             elif current.path != path:
                 raise WarehouseError(
                     f"this process already has chDB data open at {current.path}; "
                     f"one process can open only one chDB directory (asked for {path})"
+                )
+            elif options and current.options != dict(options):
+                raise WarehouseError(
+                    f"chDB data at {path} is open with options {current.options}; "
+                    f"startup options cannot change while it is open (asked for {dict(options)})"
                 )
             current.users += 1
             return current
@@ -134,11 +142,12 @@ class _SharedSession:
 
 
 class ChdbWarehouse:
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, options: Mapping[str, str] | None = None) -> None:
+        """`options`: chDB startup options, e.g. {"config-file": "/path/config.xml"}."""
         self.path = Path(path).resolve()
         self.path.mkdir(parents=True, exist_ok=True)
         self.url = f"chdb://{self.path}"
-        self._shared: _SharedSession | None = _SharedSession.acquire(self.path)
+        self._shared: _SharedSession | None = _SharedSession.acquire(self.path, options or {})
         self._plain_types: dict[str, dict[str, str]] = {}  # table -> column -> parse type
 
     def _run(self, sql: str, fmt: str = "CSV", params: Mapping[str, Any] | None = None) -> Any:

@@ -34,6 +34,11 @@ _UNAVAILABLE = (
 )
 
 
+def _typed(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """URL query values are text; numeric settings travel as numbers."""
+    return {k: int(v) if isinstance(v, str) and v.isdigit() else v for k, v in settings.items()}
+
+
 class NativeWarehouse:
     def __init__(
         self,
@@ -45,6 +50,7 @@ class NativeWarehouse:
         secure: bool = False,
         connect_timeout: float = 5.0,
         send_receive_timeout: float = 300.0,
+        settings: Mapping[str, Any] | None = None,
     ) -> None:
         self.url = f"clickhouse://{user}@{host}:{port}/{database}"
         self._column_converters: dict[str, dict[str, Converter]] = {}
@@ -57,7 +63,7 @@ class NativeWarehouse:
             secure=secure,
             connect_timeout=connect_timeout,
             send_receive_timeout=send_receive_timeout,
-            settings={"server_side_params": True},
+            settings={"server_side_params": True, **_typed(settings or {})},
         )
 
     def _call(self, sql: str, *args: Any, **kwargs: Any) -> Any:

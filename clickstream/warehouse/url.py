@@ -2,13 +2,17 @@
 
 chdb:///absolute/path   chdb://relative/path   chdb:relative/path
 clickhouse://user:password@host:9000/database  (clickhouses:// for TLS)
+
+Query parameters are passed on: for a server, as settings of every statement of the connection
+(`?distributed_foreground_insert=1` on a cluster); for chDB, as its startup options
+(`?config-file=/path/config.xml`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from clickstream.warehouse.base import Warehouse
 
@@ -23,15 +27,17 @@ class Target:
     password: str = ""
     database: str = "default"
     secure: bool = False
+    options: dict[str, str] = field(default_factory=dict)  # the URL's query parameters
 
 
 def parse_url(url: str) -> Target:
     parts = urlsplit(url)
+    options = dict(parse_qsl(parts.query, keep_blank_values=True))
     if parts.scheme == "chdb":
         raw_path = (parts.netloc + parts.path) if parts.netloc else parts.path
         if not raw_path:
             raise ValueError(f"chdb URL needs a path: {url!r}")
-        return Target(scheme="chdb", path=Path(unquote(raw_path)))
+        return Target(scheme="chdb", path=Path(unquote(raw_path)), options=options)
     if parts.scheme in ("clickhouse", "clickhouses"):
         secure = parts.scheme == "clickhouses"
         return Target(
@@ -42,6 +48,7 @@ def parse_url(url: str) -> Target:
             password=unquote(parts.password or ""),
             database=parts.path.lstrip("/") or "default",
             secure=secure,
+            options=options,
         )
     raise ValueError(f"unsupported ClickHouse URL {url!r}: use chdb:///path or clickhouse://host")
 
@@ -52,7 +59,7 @@ def connect(url: str) -> Warehouse:
         from clickstream.warehouse.chdb_backend import ChdbWarehouse
 
         assert target.path is not None
-        return ChdbWarehouse(target.path)
+        return ChdbWarehouse(target.path, target.options)
     from clickstream.warehouse.native_backend import NativeWarehouse
 
     return NativeWarehouse(
@@ -62,4 +69,5 @@ def connect(url: str) -> Warehouse:
         password=target.password,
         database=target.database,
         secure=target.secure,
+        settings=target.options,
     )
