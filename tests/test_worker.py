@@ -241,19 +241,30 @@ def test_worker_killed_mid_batch_then_restarted_counts_exactly_n(
         "0.2",
     ]
     total = end_offsets_total(kafka_broker.bootstrap, topics[0])
-    for _ in range(2):  # killed twice, each time after it stored some batches, not all
-        before = committed_total(kafka_broker.bootstrap, group, topics[0])
-        process = subprocess.Popen(
+
+    def committed() -> int:
+        return committed_total(kafka_broker.bootstrap, group, topics[0])
+
+    def start() -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
             command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        wait_for(lambda b=before: committed_total(kafka_broker.bootstrap, group, topics[0]) > b)
-        process.kill()
-        process.wait()
-    assert committed_total(kafka_broker.bootstrap, group, topics[0]) < total
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    wait_for(lambda: committed_total(kafka_broker.bootstrap, group, topics[0]) == total)
-    process.terminate()
-    assert process.wait(timeout=60) == 0
+
+    process = None
+    try:
+        for _ in range(2):  # killed twice, each time after it stored some batches, not all
+            before = committed()
+            process = start()
+            wait_for(lambda b=before: committed() > b)
+            process.kill()
+            process.wait()
+        assert committed() < total
+        process = start()
+        wait_for(lambda: committed() == total)
+        process.terminate()
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
     assert _count_in_subprocess(data_dir) == (len(records), len(records))
