@@ -1,0 +1,156 @@
+-- funnel_chains: each visitor's best chain through the funnel steps: the base of every ordered
+-- funnel view (SPEC section 8).
+-- Answers: for every person with a step-1 event (a page view) in [date_from, date_to) (site time
+-- zone), how far did they get, in order, within window_seconds of the event that started the
+-- chain, and when did they reach each step?
+--
+-- The steps and the events that satisfy them are in funnel_steps. The order rules are here:
+-- events are ordered by time, then event_id as text. Each step is the first event at or after
+-- the previous step that satisfies it, within window_seconds of the chain's start; step 2 must
+-- belong to the start's session and come strictly after it (a second, distinct page view), and
+-- step 3 strictly after step 2. So one event may satisfy consecutive steps 3-6 (an add_to_cart is
+-- interest and cart; an order by a logged-in visitor is identified and order). Later steps may
+-- fall after date_to. Of all step-1 events in the period, the one whose chain is longest starts
+-- the visitor's chain (the earliest among equals). A resent event (the same event_id delivered
+-- again) counts once, at its earliest time.
+--
+-- How, for speed (see BENCHMARKS.md): no FINAL; each person's events are collected into one
+-- array, sorted and deduplicated by event_id there. Steps are then found for every start at
+-- once: next_<step>[i] holds the times of <step> and the steps after it, searched from position i
+-- on, built right to left; the start's session is compared by a 58-bit hash of session_id.
+--
+-- Parameters: site String, date_from DateTime, date_to DateTime (exclusive), window_seconds UInt32
+-- Columns:
+--   person        person key (see person_events)
+--   level         steps reached, 1..6
+--   step_ms       epoch milliseconds of each step reached (length = level)
+--   session_hash  the starting event's session: cityHash64(session_id) modulo 2^58
+CREATE OR REPLACE VIEW clickstream.funnel_chains AS
+WITH
+    (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
+    if(site_tz_raw = '', 'UTC', site_tz_raw) AS tz,
+    toUInt64(toUnixTimestamp64Milli(toDateTime64(toString({date_from:DateTime}), 3, tz)))
+        AS from_ms,
+    toUInt64(toUnixTimestamp64Milli(toDateTime64(toString({date_to:DateTime}), 3, tz))) AS to_ms,
+    toUInt64({window_seconds:UInt32}) * 1000 AS window_ms,
+    toUInt64(-1) AS never,
+    -- funnel_steps as bit masks: bit k-1 set = the event satisfies step k
+    (SELECT groupArray(type) FROM clickstream.funnel_step_types) AS step_types,
+    (SELECT groupArray(mask) FROM clickstream.funnel_step_types) AS step_type_masks,
+    (SELECT groupBitOr(bitShiftLeft(toUInt64(or_user_id), step - 1)) FROM clickstream.funnel_steps)
+        AS user_id_mask,
+    flagged AS
+    (
+        SELECT
+            person, ts_ms, event_id,
+            bitOr(step_type_masks[indexOf(step_types, type)],
+                  if(user_id != '', user_id_mask, 0)) AS step_bits,
+            -- bits 6..63 of a step-1 or step-2 event: its session
+            bitOr(step_bits, if(bitAnd(step_bits, 3) != 0,
+                                bitShiftLeft(cityHash64(session_id), 6), 0)) AS event_flags
+        FROM clickstream.person_event_rows
+        WHERE site_id = {site:String}
+          AND ts_ms >= from_ms AND ts_ms < to_ms + window_ms
+          AND step_bits != 0
+    ),
+    ordered AS
+    (
+        -- one person's events in (time, event_id) order, each event once (its earliest copy)
+        SELECT
+            person,
+            arraySort(arrayZip(groupArray(ts_ms), groupArray(event_id), groupArray(event_flags)))
+                AS delivered,
+            arrayFilter((x, k) -> k = 1, delivered, arrayEnumerateUniq(delivered.2)) AS events,
+            events.1 AS times,
+            events.3 AS flags
+        FROM flagged
+        GROUP BY person
+        HAVING max(bitTest(event_flags, 0) AND ts_ms < to_ms)
+    ),
+    with_6 AS
+    (
+        SELECT
+            person, times, flags,
+            arrayReverseFill(x -> x != never, arrayMap((t, f) -> if(bitTest(f, 5), t, never),
+                                                       times, flags)) AS next_6
+        FROM ordered
+    ),
+    with_5 AS
+    (
+        SELECT
+            person, times, flags,
+            arrayReverseFill(x -> x.1 != never, arrayMap(
+                (t, f, n) -> if(bitTest(f, 4), (t, n), (never, never)),
+                times, flags, next_6)) AS next_5
+        FROM with_6
+    ),
+    with_4 AS
+    (
+        SELECT
+            person, times, flags,
+            arrayReverseFill(x -> x.1 != never, arrayMap(
+                (t, f, n) -> if(bitTest(f, 3), (t, n.1, n.2), (never, never, never)),
+                times, flags, next_5)) AS next_4
+        FROM with_5
+    ),
+    with_3 AS
+    (
+        SELECT
+            person, times, flags,
+            arrayReverseFill(x -> x.1 != never, arrayMap(
+                (t, f, n) -> if(bitTest(f, 2), (t, n.1, n.2, n.3), (never, never, never, never)),
+                times, flags, next_4)) AS next_3
+        FROM with_4
+    ),
+    by_session AS
+    (
+        -- step-1 and step-2 events as (session, position, flags, time, steps 3-6 searched from
+        -- just after it), sorted by session then position
+        SELECT
+            person,
+            arraySort(arrayFilter(
+                e -> bitAnd(e.3, 3) != 0,
+                arrayMap((f, i, t, n) -> (bitShiftRight(f, 6), i, f, t, n),
+                         flags, arrayEnumerate(flags), times,
+                         arrayPopFront(arrayPushBack(next_3, (never, never, never, never))))))
+                AS session_events
+        FROM with_3
+    ),
+    with_2 AS
+    (
+        -- next_2[k]: (session, time, steps 3-6) of the first step-2 event after element k
+        SELECT
+            person, session_events,
+            arrayPopFront(arrayPushBack(arrayReverseFill(x -> x.2 != never, arrayMap(
+                e -> if(bitTest(e.3, 1), (e.1, e.4, e.5), (0, never, (never, never, never, never))),
+                session_events)), (0, never, (never, never, never, never)))) AS next_2
+        FROM by_session
+    ),
+    starts AS
+    (
+        -- every step-1 event in the period starts a chain:
+        -- (level, -position, step times 1..6, session)
+        SELECT
+            person,
+            arrayMap(c -> (1 + (c.3 <= c.2 + window_ms) + (c.4 <= c.2 + window_ms)
+                           + (c.5 <= c.2 + window_ms) + (c.6 <= c.2 + window_ms)
+                           + (c.7 <= c.2 + window_ms),
+                           -toInt64(c.1), c.2, c.3, c.4, c.5, c.6, c.7, c.8),
+                     arrayFilter(
+                         c -> c.9 AND c.2 >= from_ms AND c.2 < to_ms,
+                         arrayMap((e, n) -> if(n.1 = e.1 AND n.2 != never,
+                                               (e.2, e.4, n.2, n.3.1, n.3.2, n.3.3, n.3.4, e.1,
+                                                bitTest(e.3, 0)),
+                                               (e.2, e.4, never, never, never, never, never, e.1,
+                                                bitTest(e.3, 0))),
+                                  session_events, next_2))) AS ranked
+        FROM with_2
+    )
+SELECT person, toUInt8(best.1) AS level,
+       arraySlice([best.3, best.4, best.5, best.6, best.7, best.8], 1, level) AS step_ms,
+       best.9 AS session_hash
+FROM
+(
+    -- the longest chain; the earliest start among equals
+    SELECT person, arrayReverseSort(ranked)[1] AS best FROM starts WHERE length(ranked) > 0
+);

@@ -1,0 +1,43 @@
+-- Pre-aggregated sessions: each session's first page view (its landing: channel, UTM, device),
+-- kept up to date by ClickHouse at insert time, so the funnel breakdowns by channel, campaign,
+-- device and new-vs-returning visitor read this instead of rescanning raw page views.
+--
+-- One row per (site, session, anonymous id, user id) after merges: a session whose visitor logs
+-- in has a row for before and one for after, so each person's first page view is here too.
+-- The state is argMin by (time, event_id): a resent page view changes nothing, and neither does
+-- a page view inserted twice, so the backfill of existing events below may run again safely.
+CREATE TABLE IF NOT EXISTS clickstream.session_starts
+(
+    site_id         LowCardinality(String),
+    session_id      String,
+    anonymous_id    String,
+    user_id         String,
+    first_page_view AggregateFunction(argMin,
+        Tuple(DateTime64(3, 'UTC'), LowCardinality(String), LowCardinality(String),
+              LowCardinality(String), LowCardinality(String), LowCardinality(String),
+              LowCardinality(String), String),
+        Tuple(DateTime64(3, 'UTC'), UUID))
+        COMMENT 'the first page view (by ts, then event_id): (ts, channel, referrer_domain, utm_source, utm_medium, utm_campaign, device_class, path)'
+)
+ENGINE = AggregatingMergeTree
+ORDER BY (site_id, session_id, anonymous_id, user_id);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.session_starts_mv
+TO clickstream.session_starts
+AS SELECT
+    site_id, session_id, anonymous_id, user_id,
+    argMinState((ts, channel, referrer_domain, utm_source, utm_medium, utm_campaign,
+                 device_class, path), (ts, event_id)) AS first_page_view
+FROM clickstream.events
+WHERE type = 'page_view'
+GROUP BY site_id, session_id, anonymous_id, user_id;
+
+-- Events stored before this migration (idempotent, see above).
+INSERT INTO clickstream.session_starts
+SELECT
+    site_id, session_id, anonymous_id, user_id,
+    argMinState((ts, channel, referrer_domain, utm_source, utm_medium, utm_campaign,
+                 device_class, path), (ts, event_id)) AS first_page_view
+FROM clickstream.events
+WHERE type = 'page_view'
+GROUP BY site_id, session_id, anonymous_id, user_id;
