@@ -17,41 +17,30 @@
 -- How, for speed (see BENCHMARKS.md): no FINAL; each person's events are collected into one
 -- array, sorted and deduplicated by event_id there. Steps are then found for every start at
 -- once: next_<step>[i] holds the times of <step> and the steps after it, searched from position i
--- on, built right to left; the start's session is compared by a 58-bit hash of session_id.
+-- on, built right to left; the start's session is compared by a 57-bit hash of session_id.
 --
 -- Parameters: site String, date_from DateTime, date_to DateTime (exclusive), window_seconds UInt32
 -- Columns:
 --   person        person key (see person_events)
 --   level         steps reached, 1..6
 --   step_ms       epoch milliseconds of each step reached (length = level)
---   session_hash  the starting event's session: cityHash64(session_id) modulo 2^58
+--   session_hash  the starting event's session: cityHash64(session_id) modulo 2^57
 CREATE OR REPLACE VIEW clickstream.funnel_chains AS
 WITH
-    (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
-    if(site_tz_raw = '', 'UTC', site_tz_raw) AS tz,
-    toUInt64(toUnixTimestamp64Milli(toDateTime64(toString({date_from:DateTime}), 3, tz)))
-        AS from_ms,
-    toUInt64(toUnixTimestamp64Milli(toDateTime64(toString({date_to:DateTime}), 3, tz))) AS to_ms,
     toUInt64({window_seconds:UInt32}) * 1000 AS window_ms,
     toUInt64(-1) AS never,
-    -- funnel_steps as bit masks: bit k-1 set = the event satisfies step k
-    (SELECT groupArray(type) FROM clickstream.funnel_step_types) AS step_types,
-    (SELECT groupArray(mask) FROM clickstream.funnel_step_types) AS step_type_masks,
-    (SELECT groupBitOr(bitShiftLeft(toUInt64(or_user_id), step - 1)) FROM clickstream.funnel_steps)
-        AS user_id_mask,
     flagged AS
     (
         SELECT
-            person, ts_ms, event_id,
-            bitOr(step_type_masks[indexOf(step_types, type)],
-                  if(user_id != '', user_id_mask, 0)) AS step_bits,
-            -- bits 6..63 of a step-1 or step-2 event: its session
-            bitOr(step_bits, if(bitAnd(step_bits, 3) != 0,
-                                bitShiftLeft(cityHash64(session_id), 6), 0)) AS event_flags
-        FROM clickstream.person_event_rows
-        WHERE site_id = {site:String}
-          AND ts_ms >= from_ms AND ts_ms < to_ms + window_ms
-          AND step_bits != 0
+            person, ts_ms, event_id, in_period,
+            -- bits 0-5: the steps; bit 6: in the period; bits 7-63 of a step-1 or step-2 event:
+            -- its session
+            bitOr(bitOr(step_bits, bitShiftLeft(toUInt64(in_period), 6)),
+                  if(bitAnd(step_bits, 3) != 0, bitShiftLeft(cityHash64(session_id), 7), 0))
+                AS event_flags
+        FROM clickstream.funnel_events(
+            site = {site:String}, date_from = {date_from:DateTime}, date_to = {date_to:DateTime},
+            extra_seconds = {window_seconds:UInt32})
     ),
     ordered AS
     (
@@ -65,7 +54,7 @@ WITH
             events.3 AS flags
         FROM flagged
         GROUP BY person
-        HAVING max(bitTest(event_flags, 0) AND ts_ms < to_ms)
+        HAVING max(bitTest(event_flags, 0) AND in_period)
     ),
     with_6 AS
     (
@@ -110,7 +99,7 @@ WITH
             person,
             arraySort(arrayFilter(
                 e -> bitAnd(e.3, 3) != 0,
-                arrayMap((f, i, t, n) -> (bitShiftRight(f, 6), i, f, t, n),
+                arrayMap((f, i, t, n) -> (bitShiftRight(f, 7), i, f, t, n),
                          flags, arrayEnumerate(flags), times,
                          arrayPopFront(arrayPushBack(next_3, (never, never, never, never))))))
                 AS session_events
@@ -137,12 +126,12 @@ WITH
                            + (c.7 <= c.2 + window_ms),
                            -toInt64(c.1), c.2, c.3, c.4, c.5, c.6, c.7, c.8),
                      arrayFilter(
-                         c -> c.9 AND c.2 >= from_ms AND c.2 < to_ms,
+                         c -> c.9,
                          arrayMap((e, n) -> if(n.1 = e.1 AND n.2 != never,
                                                (e.2, e.4, n.2, n.3.1, n.3.2, n.3.3, n.3.4, e.1,
-                                                bitTest(e.3, 0)),
+                                                bitTest(e.3, 0) AND bitTest(e.3, 6)),
                                                (e.2, e.4, never, never, never, never, never, e.1,
-                                                bitTest(e.3, 0))),
+                                                bitTest(e.3, 0) AND bitTest(e.3, 6))),
                                   session_events, next_2))) AS ranked
         FROM with_2
     )

@@ -29,7 +29,7 @@ WITH
     landings AS
     (
         SELECT
-            bitAnd(cityHash64(session_id), bitShiftLeft(toUInt64(1), 58) - 1) AS session_hash,
+            bitAnd(cityHash64(session_id), bitShiftLeft(toUInt64(1), 57) - 1) AS session_hash,
             argMinMerge(first_page_view) AS landing
         FROM clickstream.session_starts
         WHERE site_id = {site:String} AND dimension IN ('channel', 'campaign', 'device')
