@@ -78,7 +78,8 @@ WITH
         LEFT ANY JOIN first_visits AS f ON f.person = c.person
         WHERE throwIf(dimension NOT IN ('all', 'day', 'week', 'month', 'channel', 'campaign',
                                         'device', 'visitor_type'),
-                      'dimension must be all, day, week, month, channel, campaign, device or visitor_type') = 0
+                      'dimension must be all, day, week, month, channel, campaign, device or '
+                      || 'visitor_type (funnel_by_period: bucket must be day, week or month)') = 0
     ),
     totals AS
     (

@@ -2,9 +2,10 @@
 -- Answers: "how many visitors favorited, carted, identified, ordered in the period?" next to the
 -- ordered funnel, which counts only what followed a visit in order within a window. A person
 -- reached a step when they had an event satisfying it (funnel_steps) in [date_from, date_to)
--- (site time zone); step 2 (engaged) when one of their sessions had a step-2 event after a
--- step-1 event (by default: two distinct page views of one session). Resent events change
--- nothing here (whether something happened, and event order, are all that count).
+-- (site time zone); step 2 (engaged) when one of their sessions in the period had a step-1
+-- event and another, distinct step-2 event (by default: two distinct page views of one
+-- session). Order does not matter here, and resent events change nothing (a copy has the same
+-- event_id).
 -- Parameters: site String, date_from DateTime, date_to DateTime (exclusive)
 -- Columns:
 --   step             1..6
@@ -20,10 +21,10 @@ WITH
         SELECT
             person,
             groupBitOr(step_bits) AS bits,
-            -- the last step-2 event follows the first step-1 event (time, then event_id)
-            maxIf((ts_ms, event_id), bitTest(step_bits, 1))
-                > minIf((ts_ms, event_id), bitTest(step_bits, 0))
-            AND countIf(bitTest(step_bits, 0)) > 0 AS second
+            -- a step-1 event and a step-2 event, two distinct event ids
+            countIf(bitTest(step_bits, 0)) > 0 AND countIf(bitTest(step_bits, 1)) > 0
+            AND minIf(event_id, bitAnd(step_bits, 3) != 0)
+                != maxIf(event_id, bitAnd(step_bits, 3) != 0) AS second
         FROM clickstream.funnel_events(
             site = {site:String}, date_from = {date_from:DateTime}, date_to = {date_to:DateTime},
             extra_seconds = 0)

@@ -1,6 +1,7 @@
 """Golden-output tests in the manner of ClickHouse's own: a small fixed dataset
 (tests/golden/events.jsonl, worked through by hand) and each view's expected output beside it
-(tests/golden/<view>.tsv, TabSeparatedWithNames)."""
+(tests/golden/<view>.tsv, TabSeparatedWithNames). Site golden_east holds the same events and
+reads its periods and days in Asia/Shanghai."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from schemas.event import Event
 from schemas.migrations import migrate
 
 GOLDEN = Path(__file__).parent / "golden"
+EAST = "Asia/Shanghai"
 
 
 def golden_queries() -> list[tuple[str, str]]:
@@ -37,11 +39,14 @@ def golden_warehouse(chdb_session_warehouse: Warehouse) -> Iterator[Warehouse]:
     warehouse = chdb_session_warehouse
     warehouse.execute("DROP DATABASE IF EXISTS clickstream SYNC")
     migrate(warehouse)
+    # The same events for a second site, whose periods and days are Asia/Shanghai's.
+    warehouse.insert("clickstream.sites", {"site_id": ["golden_east"], "time_zone": [EAST]})
     records = []
     for line in (GOLDEN / "events.jsonl").read_text().splitlines():
         event = Event.model_validate(orjson.loads(line))
         received = event.ts + timedelta(seconds=2)
-        records.append(build_record(event, RequestContext(site_id="golden", received_at=received)))
+        for site in ("golden", "golden_east"):
+            records.append(build_record(event, RequestContext(site_id=site, received_at=received)))
     warehouse.insert_rows("clickstream.events", records)
     yield warehouse
 
