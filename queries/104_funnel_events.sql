@@ -1,34 +1,36 @@
 -- funnel_events: the event rows the funnel views read, each with the funnel steps it satisfies.
 -- Answers: "which of a site's events in this period count for which funnel step?" The steps
 -- come from funnel_steps (bit k-1 of step_bits set: the event satisfies step k); events that
--- satisfy none are left out. Rows are not deduplicated (see person_event_rows): readers drop a
--- resent event by its event_id where it matters.
+-- satisfy none are left out.
+-- Rows are the stored rows, without FINAL: an event delivered twice is two rows until
+-- ClickHouse merges them. Readers answer questions a copy cannot change (whether something
+-- happened, distinct event ids) or drop copies by event_id themselves. Rows carry the visitor's
+-- ids, not the person: readers group by (anonymous_id, user_id) first and resolve the person
+-- once per group (see person_events for the rule), which is far cheaper than once per row.
 -- Parameters: site String, date_from DateTime, date_to DateTime (both in the site's time zone),
 -- extra_seconds UInt32 (rows up to date_to + extra_seconds: a conversion window)
 -- Columns:
---   person      person key (see person_events)
+--   anonymous_id, user_id, session_id, event_id   as stored
 --   ts_ms       event time, epoch milliseconds
---   event_id    UUID
---   session_id  session id
 --   step_bits   UInt64, bit k-1 set: the event satisfies step k of funnel_steps
 --   in_period   1 when the event lies before date_to (not in the extra seconds)
 CREATE OR REPLACE VIEW clickstream.funnel_events AS
 WITH
-    (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
+    ifNull((SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})), '')
+        AS site_tz_raw,
     if(site_tz_raw = '', 'UTC', site_tz_raw) AS tz,
-    toUInt64(toUnixTimestamp64Milli(toDateTime64(toString({date_from:DateTime}), 3, tz)))
-        AS from_ms,
-    toUInt64(toUnixTimestamp64Milli(toDateTime64(toString({date_to:DateTime}), 3, tz))) AS to_ms,
-    (SELECT groupArray(type) FROM clickstream.funnel_step_types) AS step_types,
-    (SELECT groupArray(mask) FROM clickstream.funnel_step_types) AS step_type_masks,
-    ifNull((SELECT groupBitOr(bitShiftLeft(toUInt64(or_user_id), toUInt8(step - 1)))
-            FROM clickstream.funnel_steps), 0) AS user_id_mask
+    toDateTime64(toString({date_from:DateTime}), 3, tz) AS period_start,
+    toDateTime64(toString({date_to:DateTime}), 3, tz) AS period_end,
+    assumeNotNull((SELECT types FROM clickstream.funnel_step_masks)) AS step_types,
+    assumeNotNull((SELECT masks FROM clickstream.funnel_step_masks)) AS step_masks,
+    assumeNotNull((SELECT user_id_mask FROM clickstream.funnel_step_masks)) AS user_id_mask
 SELECT
-    person, ts_ms, event_id, session_id,
-    bitOr(step_type_masks[indexOf(step_types, type)], if(user_id != '', user_id_mask, 0))
+    anonymous_id, user_id, session_id, event_id,
+    toUInt64(toUnixTimestamp64Milli(ts)) AS ts_ms,
+    bitOr(step_masks[indexOf(step_types, type)], if(user_id != '', user_id_mask, 0))
         AS step_bits,
-    ts_ms < to_ms AS in_period
-FROM clickstream.person_event_rows
+    ts < period_end AS in_period
+FROM clickstream.events
 WHERE site_id = {site:String}
-  AND ts_ms >= from_ms AND ts_ms < to_ms + toUInt64({extra_seconds:UInt32}) * 1000
+  AND ts >= period_start AND ts < period_end + toIntervalSecond({extra_seconds:UInt32})
   AND step_bits != 0;

@@ -29,32 +29,51 @@ CREATE OR REPLACE VIEW clickstream.funnel_chains AS
 WITH
     toUInt64({window_seconds:UInt32}) * 1000 AS window_ms,
     toUInt64(-1) AS never,
-    flagged AS
+    groups AS
     (
+        -- per visitor ids, their events as 256-bit numbers that sort in event order and
+        -- carry what the chains need: event time (bits 192-255), event_id (64-191, whose
+        -- numeric order is its text order), flags (0-63: bits 0-5 the steps, bit 6 in the
+        -- period, bits 7-63 the session of a step-1 or step-2 event)
         SELECT
-            person, ts_ms, event_id, in_period,
-            -- bits 0-5: the steps; bit 6: in the period; bits 7-63 of a step-1 or step-2 event:
-            -- its session
-            bitOr(bitOr(step_bits, bitShiftLeft(toUInt64(in_period), 6)),
-                  if(bitAnd(step_bits, 3) != 0, bitShiftLeft(cityHash64(session_id), 7), 0))
-                AS event_flags
+            anonymous_id, user_id,
+            groupArray(bitOr(
+                bitOr(bitShiftLeft(toUInt256(ts_ms), 192),
+                      bitShiftLeft(toUInt256(toUInt128(event_id)), 64)),
+                toUInt256(bitOr(bitOr(step_bits, bitShiftLeft(toUInt64(in_period), 6)),
+                                if(bitAnd(step_bits, 3) != 0,
+                                   bitShiftLeft(cityHash64(session_id), 7), 0)))))
+                AS group_events,
+            max(bitTest(step_bits, 0) AND in_period) AS has_start
         FROM clickstream.funnel_events(
             site = {site:String}, date_from = {date_from:DateTime}, date_to = {date_to:DateTime},
             extra_seconds = {window_seconds:UInt32})
+        GROUP BY anonymous_id, user_id
     ),
     ordered AS
     (
         -- one person's events in (time, event_id) order, each event once (its earliest copy)
         SELECT
             person,
-            arraySort(arrayZip(groupArray(ts_ms), groupArray(event_id), groupArray(event_flags)))
-                AS delivered,
-            arrayFilter((x, k) -> k = 1, delivered, arrayEnumerateUniq(delivered.2)) AS events,
-            events.1 AS times,
-            events.3 AS flags
-        FROM flagged
-        GROUP BY person
-        HAVING max(bitTest(event_flags, 0) AND in_period)
+            arrayFilter((x, k) -> k = 1, delivered, arrayEnumerateUniq(arrayMap(
+                x -> toUInt128(bitAnd(bitShiftRight(x, 64), toUInt256(toUInt128(-1)))),
+                delivered))) AS events,
+            arrayMap(x -> toUInt64(bitShiftRight(x, 192)), events) AS times,
+            arrayMap(x -> toUInt64(bitAnd(x, toUInt256(toUInt64(-1)))), events) AS flags
+        FROM
+        (
+            SELECT
+                if(g.user_id != '', concat('u:', g.user_id),
+                   if(m.user_id != '', concat('u:', m.user_id), concat('a:', g.anonymous_id)))
+                    AS person,
+                arraySort(groupArrayArray(group_events)) AS delivered
+            FROM groups AS g
+            LEFT JOIN (SELECT anonymous_id, user_id FROM clickstream.identity_map
+                       WHERE site_id = {site:String}) AS m ON m.anonymous_id = g.anonymous_id
+            GROUP BY person
+            HAVING max(has_start)
+            SETTINGS join_use_nulls = 0
+        )
     ),
     with_6 AS
     (

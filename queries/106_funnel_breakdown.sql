@@ -22,10 +22,11 @@
 --   step, step_name ... p90_seconds_from_previous   as in funnel, within the group
 CREATE OR REPLACE VIEW clickstream.funnel_breakdown AS
 WITH
-    (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
+    ifNull((SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})), '')
+        AS site_tz_raw,
     if(site_tz_raw = '', 'UTC', site_tz_raw) AS tz,
     {dimension:String} AS dimension,
-    (SELECT groupArray(step_name) FROM clickstream.funnel_steps) AS step_names,
+    assumeNotNull((SELECT step_names FROM clickstream.funnel_step_masks)) AS step_names,
     landings AS
     (
         SELECT

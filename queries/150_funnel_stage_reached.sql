@@ -15,24 +15,45 @@
 --   share            visitors / active_visitors, 0..1 (0 when nobody was active)
 CREATE OR REPLACE VIEW clickstream.funnel_stage_reached AS
 WITH
-    (SELECT groupArray(step_name) FROM clickstream.funnel_steps) AS step_names,
-    sessions AS
+    assumeNotNull((SELECT step_names FROM clickstream.funnel_step_masks)) AS step_names,
+    visitor_sessions AS
     (
+        -- per visitor ids and session: the steps done; the step-1/2 events' smallest and
+        -- largest event_id
         SELECT
-            person,
+            anonymous_id, user_id, session_id,
             groupBitOr(step_bits) AS bits,
-            -- a step-1 event and a step-2 event, two distinct event ids
-            countIf(bitTest(step_bits, 0)) > 0 AND countIf(bitTest(step_bits, 1)) > 0
-            AND minIf(event_id, bitAnd(step_bits, 3) != 0)
-                != maxIf(event_id, bitAnd(step_bits, 3) != 0) AS second
+            minIf(event_id, bitAnd(step_bits, 3) != 0) AS first_id,
+            maxIf(event_id, bitAnd(step_bits, 3) != 0) AS last_id
         FROM clickstream.funnel_events(
             site = {site:String}, date_from = {date_from:DateTime}, date_to = {date_to:DateTime},
             extra_seconds = 0)
-        GROUP BY person, session_id
+        GROUP BY anonymous_id, user_id, session_id
+    ),
+    sessions AS
+    (
+        -- per person and session: engaged when it has a step-1 event and a step-2 event with
+        -- two distinct event ids between them
+        SELECT
+            if(v.user_id != '', concat('u:', v.user_id),
+               if(m.user_id != '', concat('u:', m.user_id), concat('a:', v.anonymous_id)))
+                AS person,
+            groupBitOr(bits) AS session_bits,
+            bitTest(session_bits, 0) AND bitTest(session_bits, 1)
+            AND minIf(first_id, bitAnd(bits, 3) != 0) != maxIf(last_id, bitAnd(bits, 3) != 0)
+                AS engaged
+        FROM visitor_sessions AS v
+        LEFT JOIN (SELECT anonymous_id, user_id FROM clickstream.identity_map
+                   WHERE site_id = {site:String}) AS m ON m.anonymous_id = v.anonymous_id
+        GROUP BY person, v.session_id
+        SETTINGS join_use_nulls = 0
     ),
     people AS
     (
-        SELECT person, groupBitOr(bitOr(bitAnd(bits, bitNot(toUInt64(2))), if(second, 2, 0))) AS bits
+        SELECT
+            person,
+            groupBitOr(bitOr(bitAnd(session_bits, bitNot(toUInt64(2))), if(engaged, 2, 0)))
+                AS bits
         FROM sessions
         GROUP BY person
     ),

@@ -12,21 +12,25 @@
 --   conversion         ordering_visitors / visitors, 0..1 (0 without visitors)
 CREATE OR REPLACE VIEW clickstream.conversion_trend AS
 WITH
-    (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
+    ifNull((SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})), '')
+        AS site_tz_raw,
     if(site_tz_raw = '', 'UTC', site_tz_raw) AS tz,
     {bucket:String} AS bucket,
-    people AS
+    visitors AS
     (
+        -- per period and visitor ids: a page view? an order?
         SELECT
             multiIf(bucket = 'day', toDate(happened, tz),
                     bucket = 'week', toMonday(happened, tz),
                     toStartOfMonth(happened, tz)) AS period_start,
-            person,
+            anonymous_id, user_id,
             max(bitTest(step_bits, 0)) AS visited,
             max(bitTest(step_bits, 5)) AS ordered
         FROM
         (
-            SELECT person, step_bits, fromUnixTimestamp64Milli(toInt64(ts_ms), tz) AS happened
+            SELECT
+                anonymous_id, user_id, step_bits,
+                fromUnixTimestamp64Milli(toInt64(ts_ms), tz) AS happened
             FROM clickstream.funnel_events(
                 site = {site:String}, date_from = {date_from:DateTime},
                 date_to = {date_to:DateTime}, extra_seconds = 0)
@@ -34,7 +38,22 @@ WITH
               AND throwIf(bucket NOT IN ('day', 'week', 'month'),
                           'bucket must be day, week or month') = 0
         )
+        GROUP BY period_start, anonymous_id, user_id
+    ),
+    people AS
+    (
+        SELECT
+            period_start,
+            if(v.user_id != '', concat('u:', v.user_id),
+               if(m.user_id != '', concat('u:', m.user_id), concat('a:', v.anonymous_id)))
+                AS person,
+            max(visited) AS visited,
+            max(ordered) AS ordered
+        FROM visitors AS v
+        LEFT JOIN (SELECT anonymous_id, user_id FROM clickstream.identity_map
+                   WHERE site_id = {site:String}) AS m ON m.anonymous_id = v.anonymous_id
         GROUP BY period_start, person
+        SETTINGS join_use_nulls = 0
     )
 SELECT
     period_start,

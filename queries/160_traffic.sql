@@ -17,7 +17,8 @@
 --   visitor_ids   distinct visitor ids
 CREATE OR REPLACE VIEW clickstream.traffic AS
 WITH
-    (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
+    ifNull((SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})), '')
+        AS site_tz_raw,
     if(site_tz_raw = '', 'UTC', site_tz_raw) AS tz,
     {bucket:String} AS bucket_name
 SELECT
