@@ -69,8 +69,8 @@ WITH
                 dimension = 'week', toString(toMonday(started, tz)),
                 dimension = 'month', toString(toStartOfMonth(started, tz)),
                 dimension = 'channel', toString(l.landing.2),
-                dimension = 'campaign', toString(l.landing.6),
-                dimension = 'device', toString(l.landing.7),
+                dimension = 'campaign', toString(l.landing.5),
+                dimension = 'device', toString(l.landing.6),
                 if(f.first_ms < c.step_ms[1], 'returning', 'new')) AS value
         FROM clickstream.funnel_chains(site = {site:String}, date_from = {date_from:DateTime},
                                        date_to = {date_to:DateTime},

@@ -1,17 +1,18 @@
--- Synthetic shopper journeys for the query benchmark, made inside ClickHouse (no Python per row).
--- Parameters: site String, visitors UInt64, start
--- DateTime (UTC), days UInt32, resend_percent UInt8 (share of events that are delivered twice,
--- with the same event_id, in a later insert: see bench/bench_queries.py), copy UInt8 (0: the
--- events, 1: their resent copies).
+-- Synthetic shopper journeys for the query benchmark, made inside ClickHouse (no Python per row):
+-- about 14 events per visitor.
+-- Parameters: table Identifier (events, or a copy of it), site String, visitors
+-- UInt64, start DateTime (UTC), days UInt32, resend_percent UInt8 (share of events delivered
+-- twice, with the same event_id, in a later insert), copy UInt8 (0: the events, 1: the resent
+-- copies of resend_percent of them).
 --
 -- Per visitor: 1-2 devices (anonymous ids), 1-5 sessions days apart, each landing from a channel
 -- (UTM campaign on email and paid traffic) on one device class; 1-8 page views per session
--- (about a third bounce), favorites, cart additions, registration on the session of a first cart
--- for a third of the visitors, logins on later sessions (which link the second device), orders
--- after a cart (some followed by a server copy: a second event id, the same order_id, only the
+-- (about a third bounce), favorites, cart additions, registration (with a cart, in one chosen
+-- session) for a third of the visitors, logins on later sessions (which link the second
+-- device), orders after a cart (some followed by a server copy: a second event id, the same order_id, only the
 -- user id), custom events. Every hash is of the visitor, session and slot numbers, so a run is
 -- reproducible.
-INSERT INTO clickstream.events
+INSERT INTO clickstream.{table:Identifier}
 (
     event_id, site_id, type, event_name, anonymous_id, user_id, session_id, ts, client_ts,
     received_at, url, path, referrer, channel, utm_source, utm_medium, utm_campaign,

@@ -14,10 +14,9 @@ CREATE TABLE IF NOT EXISTS clickstream.session_starts
     user_id         String,
     first_page_view AggregateFunction(argMin,
         Tuple(DateTime64(3, 'UTC'), LowCardinality(String), LowCardinality(String),
-              LowCardinality(String), LowCardinality(String), LowCardinality(String),
-              LowCardinality(String), String),
+              LowCardinality(String), LowCardinality(String), LowCardinality(String)),
         Tuple(DateTime64(3, 'UTC'), UUID))
-        COMMENT 'the first page view (by ts, then event_id): (ts, channel, referrer_domain, utm_source, utm_medium, utm_campaign, device_class, path)'
+        COMMENT 'the first page view (by ts, then event_id): (ts, channel, utm_source, utm_medium, utm_campaign, device_class)'
 )
 ENGINE = AggregatingMergeTree
 ORDER BY (site_id, session_id, anonymous_id, user_id);
@@ -26,8 +25,8 @@ CREATE MATERIALIZED VIEW IF NOT EXISTS clickstream.session_starts_mv
 TO clickstream.session_starts
 AS SELECT
     site_id, session_id, anonymous_id, user_id,
-    argMinState((ts, channel, referrer_domain, utm_source, utm_medium, utm_campaign,
-                 device_class, path), (ts, event_id)) AS first_page_view
+    argMinState((ts, channel, utm_source, utm_medium, utm_campaign, device_class),
+                (ts, event_id)) AS first_page_view
 FROM clickstream.events
 WHERE type = 'page_view'
 GROUP BY site_id, session_id, anonymous_id, user_id;
@@ -36,8 +35,8 @@ GROUP BY site_id, session_id, anonymous_id, user_id;
 INSERT INTO clickstream.session_starts
 SELECT
     site_id, session_id, anonymous_id, user_id,
-    argMinState((ts, channel, referrer_domain, utm_source, utm_medium, utm_campaign,
-                 device_class, path), (ts, event_id)) AS first_page_view
+    argMinState((ts, channel, utm_source, utm_medium, utm_campaign, device_class),
+                (ts, event_id)) AS first_page_view
 FROM clickstream.events
 WHERE type = 'page_view'
 GROUP BY site_id, session_id, anonymous_id, user_id;
