@@ -103,7 +103,7 @@ def insert_cost(warehouse: Warehouse) -> None:
         warehouse, "SELECT count() FROM clickstream.events WHERE site_id = 'insert-probe'"
     )
     for table, wall, cpu in figures:
-        print(f"insert {rows:,} generated events into clickstream.{table}: {wall:.2f} s, {cpu:.2f} CPU-s")
+        print(f"insert {rows:,} generated events into {table}: {wall:.2f} s, {cpu:.2f} CPU-s")
     warehouse.execute("DROP TABLE clickstream.events_without_views")
 
 
