@@ -14,6 +14,10 @@
 --   ts_ms       event time, epoch milliseconds
 --   step_bits   UInt64, bit k-1 set: the event satisfies step k of funnel_steps
 --   in_period   1 when the event lies before date_to (not in the extra seconds)
+--   chain_key   UInt256 for funnel_chains, whose numeric order is event order and which carries
+--               what the chains need: ts_ms (bits 192-255), event_id (bits 64-191; its numeric
+--               order is its text order), step_bits (bits 0-5), in_period (bit 6) and, for a
+--               step-1 or step-2 event, bits 7-63 of cityHash64(session_id) (bits 7-63)
 CREATE OR REPLACE VIEW clickstream.funnel_events AS
 WITH
     ifNull((SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})), '')
@@ -29,7 +33,12 @@ SELECT
     toUInt64(toUnixTimestamp64Milli(ts)) AS ts_ms,
     bitOr(step_masks[indexOf(step_types, type)], if(user_id != '', user_id_mask, 0))
         AS step_bits,
-    ts < period_end AS in_period
+    ts < period_end AS in_period,
+    bitOr(bitOr(bitShiftLeft(toUInt256(ts_ms), 192),
+                bitShiftLeft(toUInt256(toUInt128(event_id)), 64)),
+          toUInt256(bitOr(bitOr(step_bits, bitShiftLeft(toUInt64(in_period), 6)),
+                          if(bitAnd(step_bits, 3) != 0,
+                             bitShiftLeft(cityHash64(session_id), 7), 0)))) AS chain_key
 FROM clickstream.events
 WHERE site_id = {site:String}
   AND ts >= period_start AND ts < period_end + toIntervalSecond({extra_seconds:UInt32})

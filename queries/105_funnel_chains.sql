@@ -31,19 +31,10 @@ WITH
     toUInt64(-1) AS never,
     groups AS
     (
-        -- per visitor ids, their events as 256-bit numbers that sort in event order and
-        -- carry what the chains need: event time (bits 192-255), event_id (64-191, whose
-        -- numeric order is its text order), flags (0-63: bits 0-5 the steps, bit 6 in the
-        -- period, bits 7-63 the session of a step-1 or step-2 event)
+        -- per visitor ids: their events (as chain keys, see funnel_events)
         SELECT
             anonymous_id, user_id,
-            groupArray(bitOr(
-                bitOr(bitShiftLeft(toUInt256(ts_ms), 192),
-                      bitShiftLeft(toUInt256(toUInt128(event_id)), 64)),
-                toUInt256(bitOr(bitOr(step_bits, bitShiftLeft(toUInt64(in_period), 6)),
-                                if(bitAnd(step_bits, 3) != 0,
-                                   bitShiftLeft(cityHash64(session_id), 7), 0)))))
-                AS group_events,
+            groupArray(chain_key) AS group_events,
             max(bitTest(step_bits, 0) AND in_period) AS has_start
         FROM clickstream.funnel_events(
             site = {site:String}, date_from = {date_from:DateTime}, date_to = {date_to:DateTime},
@@ -113,15 +104,20 @@ WITH
     by_session AS
     (
         -- step-1 and step-2 events as (session, position, flags, time, steps 3-6 searched from
-        -- just after it), sorted by session then position
+        -- just after it), sorted by session then position (a numeric key: session << 32 |
+        -- position; the other events sort last and are dropped)
         SELECT
             person,
-            arraySort(arrayFilter(
-                e -> bitAnd(e.3, 3) != 0,
+            arrayFilter(e -> bitAnd(e.3, 3) != 0, arraySort(
+                (e, k) -> k,
                 arrayMap((f, i, t, n) -> (bitShiftRight(f, 7), i, f, t, n),
                          flags, arrayEnumerate(flags), times,
-                         arrayPopFront(arrayPushBack(next_3, (never, never, never, never))))))
-                AS session_events
+                         arrayPopFront(arrayPushBack(next_3, (never, never, never, never)))),
+                arrayMap((f, i) -> if(bitAnd(f, 3) != 0,
+                                      bitOr(bitShiftLeft(toUInt128(bitShiftRight(f, 7)), 32),
+                                            toUInt128(i)),
+                                      toUInt128(-1)),
+                         flags, arrayEnumerate(flags)))) AS session_events
         FROM with_3
     ),
     with_2 AS
@@ -136,29 +132,29 @@ WITH
     ),
     starts AS
     (
-        -- every step-1 event in the period starts a chain:
-        -- (level, -position, step times 1..6, session)
+        -- every step-1 event in the period starts a chain: (position, step times 1..6, session)
         SELECT
             person,
-            arrayMap(c -> (1 + (c.3 <= c.2 + window_ms) + (c.4 <= c.2 + window_ms)
-                           + (c.5 <= c.2 + window_ms) + (c.6 <= c.2 + window_ms)
-                           + (c.7 <= c.2 + window_ms),
-                           -toInt64(c.1), c.2, c.3, c.4, c.5, c.6, c.7, c.8),
-                     arrayFilter(
-                         c -> c.9,
-                         arrayMap((e, n) -> if(n.1 = e.1 AND n.2 != never,
-                                               (e.2, e.4, n.2, n.3.1, n.3.2, n.3.3, n.3.4, e.1,
-                                                bitTest(e.3, 0) AND bitTest(e.3, 6)),
-                                               (e.2, e.4, never, never, never, never, never, e.1,
-                                                bitTest(e.3, 0) AND bitTest(e.3, 6))),
-                                  session_events, next_2))) AS ranked
+            arrayFilter(
+                c -> c.9,
+                arrayMap((e, n) -> if(n.1 = e.1 AND n.2 != never,
+                                      (e.2, e.4, n.2, n.3.1, n.3.2, n.3.3, n.3.4, e.1,
+                                       bitTest(e.3, 0) AND bitTest(e.3, 6)),
+                                      (e.2, e.4, never, never, never, never, never, e.1,
+                                       bitTest(e.3, 0) AND bitTest(e.3, 6))),
+                         session_events, next_2)) AS chains,
+            -- steps reached within the window, and the rank: longest chain, then earliest start
+            arrayMap(c -> 1 + (c.3 <= c.2 + window_ms) + (c.4 <= c.2 + window_ms)
+                          + (c.5 <= c.2 + window_ms) + (c.6 <= c.2 + window_ms)
+                          + (c.7 <= c.2 + window_ms), chains) AS levels,
+            arrayMap((c, l) -> bitOr(bitShiftLeft(toUInt64(l), 32), 4294967295 - c.1),
+                     chains, levels) AS ranks
         FROM with_2
     )
-SELECT person, toUInt8(best.1) AS level,
-       arraySlice([best.3, best.4, best.5, best.6, best.7, best.8], 1, level) AS step_ms,
-       best.9 AS session_hash
-FROM
-(
-    -- the longest chain; the earliest start among equals
-    SELECT person, arrayReverseSort(ranked)[1] AS best FROM starts WHERE length(ranked) > 0
-);
+SELECT
+    person,
+    toUInt8(levels[best]) AS level,
+    arraySlice([chains[best].2, chains[best].3, chains[best].4, chains[best].5, chains[best].6,
+                chains[best].7], 1, level) AS step_ms,
+    chains[best].8 AS session_hash
+FROM (SELECT *, indexOf(ranks, arrayMax(ranks)) AS best FROM starts WHERE length(chains) > 0);
