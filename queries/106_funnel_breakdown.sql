@@ -31,7 +31,7 @@ WITH
     (
         SELECT
             bitAnd(cityHash64(session_id), bitShiftLeft(toUInt64(1), 57) - 1) AS session_hash,
-            argMinMerge(first_page_view) AS landing
+            min(first_page_view) AS landing
         FROM clickstream.session_starts
         WHERE site_id = {site:String} AND dimension IN ('channel', 'campaign', 'device')
         GROUP BY session_id
@@ -45,7 +45,7 @@ WITH
             toUInt64(toUnixTimestamp64Milli(min(s.first_at))) AS first_ms
         FROM
         (
-            SELECT anonymous_id, user_id, argMinMerge(first_page_view).1 AS first_at
+            SELECT anonymous_id, user_id, min(first_page_view).1 AS first_at
             FROM clickstream.session_starts
             WHERE site_id = {site:String} AND dimension = 'visitor_type'
             GROUP BY anonymous_id, user_id
@@ -68,9 +68,9 @@ WITH
                 dimension = 'day', toString(toDate(started, tz)),
                 dimension = 'week', toString(toMonday(started, tz)),
                 dimension = 'month', toString(toStartOfMonth(started, tz)),
-                dimension = 'channel', toString(l.landing.2),
-                dimension = 'campaign', toString(l.landing.5),
-                dimension = 'device', toString(l.landing.6),
+                dimension = 'channel', toString(l.landing.3),
+                dimension = 'campaign', toString(l.landing.6),
+                dimension = 'device', toString(l.landing.7),
                 if(f.first_ms < c.step_ms[1], 'returning', 'new')) AS value
         FROM clickstream.funnel_chains(site = {site:String}, date_from = {date_from:DateTime},
                                        date_to = {date_to:DateTime},
