@@ -103,11 +103,12 @@ def _chain(events: list[dict[str, Any]], start: int, window_ms: int) -> list[int
     return chain
 
 
-def funnel(records, site: str, date_from: datetime, date_to: datetime, window_seconds: int):
+def best_chains(records, site: str, date_from: datetime, date_to: datetime, window_seconds: int):
+    """person -> (their events from date_from to date_to + window, the positions of the steps of
+    their longest chain, the earliest start among equals); persons without a start are left out."""
     start_ms, end_ms, window_ms = ms(date_from), ms(date_to), window_seconds * 1000
-    reached = [0] * 6
-    gaps: list[list[float]] = [[] for _ in range(6)]
-    for events in by_person(records, site).values():
+    chains = {}
+    for person, events in by_person(records, site).items():
         events = [e for e in events if start_ms <= ms(e["ts"]) < end_ms + window_ms]
         starts = [
             i for i, e in enumerate(events) if e["type"] == "page_view" and ms(e["ts"]) < end_ms
@@ -119,6 +120,15 @@ def funnel(records, site: str, date_from: datetime, date_to: datetime, window_se
             chain = _chain(events, start, window_ms)
             if len(chain) > len(best):
                 best = chain
+        chains[person] = (events, best)
+    return chains
+
+
+def funnel_rows(chains) -> list[dict[str, Any]]:
+    """The funnel's rows over (events, chain) pairs (see best_chains)."""
+    reached = [0] * 6
+    gaps: list[list[float]] = [[] for _ in range(6)]
+    for events, best in chains:
         for step in range(len(best)):
             reached[step] += 1
             if step:
@@ -151,6 +161,10 @@ def funnel(records, site: str, date_from: datetime, date_to: datetime, window_se
             }
         )
     return rows
+
+
+def funnel(records, site: str, date_from: datetime, date_to: datetime, window_seconds: int):
+    return funnel_rows(best_chains(records, site, date_from, date_to, window_seconds).values())
 
 
 def orders(records, site: str) -> dict[str, dict[str, Any]]:

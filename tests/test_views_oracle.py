@@ -4,7 +4,6 @@ out-of-order delivery, midnight and period boundaries."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -13,12 +12,9 @@ from typing import Any
 import pytest
 
 from clickstream.warehouse import Warehouse
-from ingest.record import partition_key
-from pipeline.batch import Batch, SourceMessage
-from pipeline.loader import Loader
-from schemas.messages import pack
 from schemas.migrations import migrate
 from tests import oracle
+from tests.support.loading import load_shuffled
 from tests.support.shoppers import ShopperGenerator
 
 SITE = "shop"
@@ -37,15 +33,7 @@ def loaded(chdb_session_warehouse: Warehouse) -> Iterator[tuple[Warehouse, list[
     migrate(warehouse)
     records = ShopperGenerator(seed=7).generate(people=700)
     other_site = [dict(r, site_id="elsewhere") for r in records[:300]]
-    loader = Loader(warehouse, "events", "letters")
-    rng = random.Random(3)
-    messages = pack("events", records + other_site, partition_key)
-    rng.shuffle(messages)
-    for start in range(0, len(messages), 400):  # many batches, out of order
-        batch = Batch()
-        for offset, (topic, _, value) in enumerate(messages[start : start + 400], start=start):
-            batch.add(SourceMessage(topic, 0, offset, value))
-        loader.load(batch)
+    load_shuffled(warehouse, records + other_site)  # many batches, out of order
     yield warehouse, records + other_site
 
 

@@ -1,6 +1,7 @@
 """The golden dataset (tests/golden/events.jsonl, worked through by hand; a line may name its
 site, whose time zone is in sites.jsonl and campaign costs in campaign_costs.csv) and its
-queries."""
+queries. Lines without a site are stored for `golden` (UTC) and again for `golden_east`
+(Asia/Shanghai), so the same events can be read in two time zones."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ingest.record import RequestContext, build_record
 from schemas.event import Event
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+DEFAULT_SITES = ("golden", "golden_east")
 
 
 def golden_queries() -> list[tuple[str, str]]:
@@ -38,10 +40,11 @@ def golden_records() -> list[dict[str, Any]]:
     records = []
     for line in (GOLDEN / "events.jsonl").read_text().splitlines():
         fields = orjson.loads(line)
-        site = fields.pop("site_id", "golden")  # a line may name its site (default: golden)
+        named = fields.pop("site_id", None)
         event = Event.model_validate(fields)
         received = event.ts + timedelta(seconds=2)
-        records.append(build_record(event, RequestContext(site_id=site, received_at=received)))
+        for site in [named] if named else DEFAULT_SITES:
+            records.append(build_record(event, RequestContext(site_id=site, received_at=received)))
     return records
 
 

@@ -1,0 +1,120 @@
+-- funnel_breakdown: the ordered funnel split by one property of each visitor's chain.
+-- Answers: where do visitors drop out, per day/week/month, per channel, per campaign, per device
+-- class, for new against returning visitors? Each person counts once, in the group of the chain
+-- funnel_chains found for them, so the groups of one dimension add up to the funnel.
+-- The named views funnel, funnel_by_period, funnel_by_channel, funnel_by_campaign,
+-- funnel_by_device and funnel_by_visitor_type read this with their dimension.
+--
+-- Parameters: site String, date_from DateTime, date_to DateTime (exclusive), window_seconds
+-- UInt32, dimension String, one of
+--   'all'           one group, value ''
+--   'day', 'week', 'month'  the site-local day, week (starting Monday) or month of the chain's
+--                   first step, as its first day 'YYYY-MM-DD'
+--   'channel'       the channel of the landing page (the first page view) of the session the
+--                   chain started in: direct, search, social, email, paid, referral, internal
+--   'campaign'      that landing page's utm_campaign ('' when it had none)
+--   'device'        that landing page's device class: desktop, mobile, tablet, bot, other
+--   'visitor_type'  'returning' when the person had a page view at an earlier time than the
+--                   chain's start (at any time, also before date_from), else 'new'
+-- Landing pages and first page views come from the pre-aggregated session_starts table.
+-- Columns (rows ordered by value, then step; a value without chains has no rows):
+--   value                         the group, as text (see above)
+--   step, step_name ... p90_seconds_from_previous   as in funnel, within the group
+CREATE OR REPLACE VIEW clickstream.funnel_breakdown AS
+WITH
+    ifNull((SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})), '')
+        AS site_tz_raw,
+    if(site_tz_raw = '', 'UTC', site_tz_raw) AS tz,
+    {dimension:String} AS dimension,
+    assumeNotNull((SELECT step_names FROM clickstream.funnel_step_masks)) AS step_names,
+    landings AS
+    (
+        SELECT
+            bitAnd(cityHash64(session_id), bitShiftLeft(toUInt64(1), 57) - 1) AS session_hash,
+            min(first_page_view) AS landing
+        FROM clickstream.session_starts
+        WHERE site_id = {site:String} AND dimension IN ('channel', 'campaign', 'device')
+        GROUP BY session_id
+    ),
+    first_visits AS
+    (
+        SELECT
+            if(s.user_id != '', concat('u:', s.user_id),
+               if(m.user_id != '', concat('u:', m.user_id), concat('a:', s.anonymous_id)))
+                AS person,
+            toUInt64(toUnixTimestamp64Milli(min(s.first_at))) AS first_ms
+        FROM
+        (
+            SELECT anonymous_id, user_id, min(first_page_view).1 AS first_at
+            FROM clickstream.session_starts
+            WHERE site_id = {site:String} AND dimension = 'visitor_type'
+            GROUP BY anonymous_id, user_id
+        ) AS s
+        LEFT JOIN (SELECT anonymous_id, user_id FROM clickstream.identity_map
+                   WHERE site_id = {site:String}) AS m ON m.anonymous_id = s.anonymous_id
+        GROUP BY person
+    ),
+    grouped AS
+    (
+        SELECT
+            c.level AS level,
+            -- seconds from each step to the next (0 beyond the level)
+            arrayMap(k -> if(level >= k,
+                             (toInt64(c.step_ms[k]) - toInt64(c.step_ms[k - 1])) / 1000, 0),
+                     [2, 3, 4, 5, 6]) AS gaps,
+            fromUnixTimestamp64Milli(toInt64(c.step_ms[1]), tz) AS started,
+            multiIf(
+                dimension = 'all', '',
+                dimension = 'day', toString(toDate(started, tz)),
+                dimension = 'week', toString(toMonday(started, tz)),
+                dimension = 'month', toString(toStartOfMonth(started, tz)),
+                dimension = 'channel', toString(l.landing.3),
+                dimension = 'campaign', toString(l.landing.6),
+                dimension = 'device', toString(l.landing.7),
+                if(f.first_ms < c.step_ms[1], 'returning', 'new')) AS value
+        FROM clickstream.funnel_chains(site = {site:String}, date_from = {date_from:DateTime},
+                                       date_to = {date_to:DateTime},
+                                       window_seconds = {window_seconds:UInt32}) AS c
+        LEFT ANY JOIN landings AS l ON l.session_hash = c.session_hash
+        LEFT ANY JOIN first_visits AS f ON f.person = c.person
+        WHERE throwIf(dimension NOT IN ('all', 'day', 'week', 'month', 'channel', 'campaign',
+                                        'device', 'visitor_type'),
+                      'dimension must be all, day, week, month, channel, campaign, device or '
+                      || 'visitor_type (funnel_by_period: bucket must be day, week or month)') = 0
+    ),
+    totals AS
+    (
+        SELECT
+            value,
+            [count(), countIf(level >= 2), countIf(level >= 3), countIf(level >= 4),
+             countIf(level >= 5), countIf(level >= 6)] AS reached,
+            [quantileExactInclusiveIf(0.5)(gaps[1], level >= 2),
+             quantileExactInclusiveIf(0.5)(gaps[2], level >= 3),
+             quantileExactInclusiveIf(0.5)(gaps[3], level >= 4),
+             quantileExactInclusiveIf(0.5)(gaps[4], level >= 5),
+             quantileExactInclusiveIf(0.5)(gaps[5], level >= 6)] AS medians,
+            [quantileExactInclusiveIf(0.9)(gaps[1], level >= 2),
+             quantileExactInclusiveIf(0.9)(gaps[2], level >= 3),
+             quantileExactInclusiveIf(0.9)(gaps[3], level >= 4),
+             quantileExactInclusiveIf(0.9)(gaps[4], level >= 5),
+             quantileExactInclusiveIf(0.9)(gaps[5], level >= 6)] AS p90s
+        FROM grouped
+        GROUP BY value
+    )
+SELECT
+    value,
+    toUInt8(step) AS step,
+    step_names[step] AS step_name,
+    toUInt64(reached[step]) AS visitors,
+    toFloat64(if(step = 1, if(visitors > 0, 1, 0), if(reached[step - 1] = 0, 0,
+        visitors / reached[step - 1]))) AS conversion_from_previous,
+    toFloat64(if(reached[1] = 0, 0, visitors / reached[1])) AS conversion_from_first,
+    toUInt64(if(step = 1, 0, reached[step - 1] - visitors)) AS drop_off,
+    toFloat64(if(step = 1 OR reached[step - 1] = 0, 0, drop_off / reached[step - 1]))
+        AS drop_off_rate,
+    if(step = 1 OR visitors = 0, NULL, round(medians[step - 1], 3))
+        AS median_seconds_from_previous,
+    if(step = 1 OR visitors = 0, NULL, round(p90s[step - 1], 3)) AS p90_seconds_from_previous
+FROM totals
+ARRAY JOIN [1, 2, 3, 4, 5, 6] AS step
+ORDER BY value, step;
