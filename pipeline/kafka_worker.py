@@ -170,7 +170,11 @@ class KafkaWorker:
         """Sleep while keeping group membership: poll paused partitions (returns nothing)."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            self.consumer.poll(timeout_ms=200)
+            # A rebalance meanwhile assigns partitions unpaused: pause them too.
+            self.consumer.pause(*self.consumer.assignment())
+            for partition, records in self.consumer.poll(timeout_ms=200).items():
+                # Records that came all the same are read again once the batch is stored.
+                self.consumer.seek(partition, records[0].offset)
 
     def _commit(self, batch: Batch, commit_async: bool = False) -> None:
         offsets = {

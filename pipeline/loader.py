@@ -6,7 +6,9 @@ ClickHouse as they are (one insert, byte operations only). Every insert carries 
 token made from the batch's offsets, so storing the same batch twice (a crash between insert and
 offset commit) adds nothing. If ClickHouse refuses the batch, the careful path decodes it: poison
 messages and the records ClickHouse refuses (found by halving the rows until the bad ones stand
-alone) become dead letters with the reason, and the rest are stored.
+alone) become dead letters with the reason, and the rest are stored. Only a refusal of the
+values themselves makes a dead letter: when ClickHouse refuses for any other reason (a missing
+table, too many parts, memory), the whole batch is retried as if ClickHouse were away.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from clickstream.warehouse import Warehouse, WarehouseError
-from clickstream.warehouse.base import WarehouseUnavailable
+from clickstream.warehouse.base import WarehouseUnavailable, refuses_data
 from pipeline.batch import (
     DEAD_LETTER_FIELDS,
     EVENT_FIELDS,
@@ -94,6 +96,12 @@ def rejected_letter(record: Mapping[str, Any], reason: str) -> dict[str, Any]:
     }
 
 
+def _retry_later(error: WarehouseError) -> WarehouseUnavailable:
+    """A refusal that is not about the rows: nothing of the batch is acknowledged, the caller
+    retries it (and no event becomes a dead letter for the server's trouble)."""
+    return WarehouseUnavailable(f"ClickHouse refused the insert: {error}", error.code)
+
+
 class Loader:
     def __init__(self, warehouse: Warehouse, events_topic: str, dead_letter_topic: str) -> None:
         self.warehouse = warehouse
@@ -152,7 +160,14 @@ class Loader:
         return stored
 
     def _insert(self, table: str, rows: list[dict[str, Any]], token: str) -> int:
-        return self.warehouse.insert_rows(table, rows, dedup_token=token) if rows else 0
+        if not rows:
+            return 0
+        try:
+            return self.warehouse.insert_rows(table, rows, dedup_token=token)
+        except WarehouseUnavailable:
+            raise
+        except WarehouseError as error:
+            raise _retry_later(error) from error
 
     def _insert_or_split(
         self, table: str, rows: list[dict[str, Any]], token: str, result: LoadResult
@@ -167,6 +182,8 @@ class Loader:
         except WarehouseUnavailable:
             raise
         except WarehouseError as error:
+            if not refuses_data(error):
+                raise _retry_later(error) from error
             if len(rows) == 1:
                 log.warning("ClickHouse refused event %s: %s", rows[0].get("event_id"), error)
                 result.rejected.append((rows[0], f"ClickHouse refused the row: {error}"))

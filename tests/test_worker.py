@@ -17,6 +17,8 @@ from kafka.errors import KafkaError
 
 from clickstream.kafka_topics import ensure_topics
 from clickstream.warehouse import Warehouse
+from clickstream.warehouse.base import WarehouseUnavailable
+from pipeline.batch import Batch, SourceMessage
 from pipeline.kafka_worker import KafkaWorker, WorkerSettings
 from pipeline.loader import Loader
 from pipeline.replay import replay
@@ -268,3 +270,32 @@ def test_worker_killed_mid_batch_then_restarted_counts_exactly_n(
             process.kill()
             process.wait()
     assert _count_in_subprocess(data_dir) == (len(records), len(records))
+
+
+def test_a_refusal_that_is_not_about_the_rows_is_retried_not_dead_lettered(
+    migrated_chdb: Warehouse,
+) -> None:
+    """A missing table (or too many parts, or memory) is the server's trouble: the batch is
+    kept for a retry, and no event becomes a dead letter for it."""
+    records = journey_records(visitors=3, events_per_visitor=4)
+    batch = Batch()
+    for offset, (topic, _, value) in enumerate(kafka_messages(records, "events-refusal")):
+        batch.add(SourceMessage(topic, 0, offset, value))
+    loader = Loader(migrated_chdb, "events-refusal", "letters-refusal")
+    letters_before = migrated_chdb.query("SELECT count() FROM clickstream.dead_letters").scalar()
+    migrated_chdb.execute("RENAME TABLE clickstream.events TO clickstream.events_away")
+    try:
+        with pytest.raises(WarehouseUnavailable, match="refused the insert") as refused:
+            loader.load(batch)
+        assert refused.value.code == 60  # UNKNOWN_TABLE
+    finally:
+        migrated_chdb.execute("RENAME TABLE clickstream.events_away TO clickstream.events")
+    letters = migrated_chdb.query("SELECT count() FROM clickstream.dead_letters").scalar()
+    assert letters == letters_before
+    assert loader.load(batch).events == len(records)  # the retry stores the batch
+    ids = [record["event_id"] for record in records]
+    stored = migrated_chdb.query(
+        "SELECT uniqExact(event_id) FROM clickstream.events WHERE event_id IN {ids:Array(UUID)}",
+        {"ids": ids},
+    ).scalar()
+    assert stored == len(records)

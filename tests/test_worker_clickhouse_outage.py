@@ -46,7 +46,16 @@ def test_clickhouse_down_then_back_loses_nothing(
         ),
         Loader(warehouse, *topics),
     )
-    thread = threading.Thread(target=worker.run, daemon=True)
+    crashed: list[BaseException] = []
+
+    def run_worker() -> None:
+        try:
+            worker.run()
+        except BaseException as error:  # reported by the assertion below
+            crashed.append(error)
+            raise
+
+    thread = threading.Thread(target=run_worker, daemon=True)
     thread.start()
     producer = KafkaProducer(bootstrap_servers=kafka_broker.bootstrap, acks="all")
     half = len(messages) // 2
@@ -79,5 +88,9 @@ def test_clickhouse_down_then_back_loses_nothing(
     final = warehouse.query(
         "SELECT count(), uniqExact(event_id) FROM clickstream.events FINAL"
     ).rows[0]
+    letters = warehouse.query("SELECT count() FROM clickstream.dead_letters").scalar()
     warehouse.close()
+    assert not crashed, f"the worker stopped with {crashed[0]!r}"
+    assert not thread.is_alive(), "the worker did not stop"
+    assert letters == 0, f"{letters} events became dead letters"
     assert final == (len(records), len(records))

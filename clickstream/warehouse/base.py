@@ -2,17 +2,67 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 
 class WarehouseError(Exception):
-    """ClickHouse refused a statement (bad SQL, wrong types, ...). Retrying will not help."""
+    """ClickHouse refused a statement (bad SQL, wrong types, ...). `code` is ClickHouse's error
+    code when the server gave one."""
+
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class WarehouseUnavailable(WarehouseError):
     """ClickHouse could not be reached. Retrying later may help."""
+
+
+# Error codes by which ClickHouse refuses the values of an insert (a text it cannot parse, a
+# number out of range, ...): another row may go in where these did not. Any other refusal (a
+# missing table, too many parts, memory, access) is about the server, not the rows.
+DATA_ERROR_CODES = frozenset(
+    {
+        6,  # CANNOT_PARSE_TEXT
+        25,  # CANNOT_PARSE_ESCAPE_SEQUENCE
+        26,  # CANNOT_PARSE_QUOTED_STRING
+        27,  # CANNOT_PARSE_INPUT_ASSERTION_FAILED
+        33,  # CANNOT_READ_ALL_DATA
+        38,  # CANNOT_PARSE_DATE
+        41,  # CANNOT_PARSE_DATETIME
+        53,  # TYPE_MISMATCH
+        69,  # ARGUMENT_OUT_OF_BOUND
+        70,  # CANNOT_CONVERT_TYPE
+        72,  # CANNOT_PARSE_NUMBER
+        117,  # INCORRECT_DATA
+        128,  # TOO_LARGE_ARRAY_SIZE
+        131,  # TOO_LARGE_STRING_SIZE
+        190,  # SIZES_OF_ARRAYS_DONT_MATCH
+        321,  # VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE
+        349,  # CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN
+        376,  # CANNOT_PARSE_UUID
+        377,  # ILLEGAL_SYNTAX_FOR_DATA_TYPE
+        407,  # DECIMAL_OVERFLOW
+        441,  # CANNOT_PARSE_DOMAIN_VALUE_FROM_STRING
+        467,  # CANNOT_PARSE_BOOL
+        691,  # UNKNOWN_ELEMENT_OF_ENUM
+    }
+)
+_CODE_IN_MESSAGE = re.compile(r"\bCode: (\d+)\b")
+
+
+def error_code(message: str) -> int | None:
+    """The ClickHouse error code quoted in an error text ("Code: 27. DB::Exception: ...")."""
+    match = _CODE_IN_MESSAGE.search(message)
+    return int(match[1]) if match else None
+
+
+def refuses_data(error: WarehouseError) -> bool:
+    """Did ClickHouse refuse the values themselves (so that other rows may still go in)?"""
+    return error.code in DATA_ERROR_CODES
 
 
 @dataclass(frozen=True)

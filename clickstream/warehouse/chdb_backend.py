@@ -25,6 +25,7 @@ from clickstream.warehouse.base import (
     QueryResult,
     WarehouseError,
     check_columns,
+    error_code,
     insert_settings,
     quote_column,
     quote_identifier,
@@ -167,7 +168,7 @@ class ChdbWarehouse:
                     bound = {**(bound or {}), **text_params}
                 return shared.session.query(sql, fmt, params=bound)
             except Exception as error:
-                raise WarehouseError(str(error)) from error
+                raise WarehouseError(str(error), error_code(str(error))) from error
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
         self._run(sql, params=params)

@@ -73,7 +73,7 @@ class NativeWarehouse:
             self._client.disconnect()
             raise WarehouseUnavailable(f"{self.url}: {error}") from error
         except driver_errors.Error as error:
-            raise WarehouseError(str(error)) from error
+            raise WarehouseError(str(error), getattr(error, "code", None)) from error
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
         self._call(sql, dict(params) if params else None)
