@@ -10,6 +10,7 @@ lets only one process open its data.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
 import socket
@@ -143,9 +144,21 @@ def serve(
         )
         if on_started:
             _when_started(server, lambda: on_started(endpoints))
-        server.run(sockets=sockets)
+        with _sql_address_published(settings, sockets[1:]):
+            server.run(sockets=sockets)
     finally:
         warehouse.close()
+
+
+def _sql_address_published(settings: Settings, sql_sockets: list[socket.socket]) -> Any:
+    """Tell other local processes (`clickstream report`) where the SQL endpoint answers."""
+    from clickstream.sql_endpoint.address import published
+
+    if not sql_sockets:
+        return contextlib.nullcontext()
+    host, port = sql_sockets[0].getsockname()[:2]
+    host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    return published(settings.data_dir, f"http://{f'[{host}]' if ':' in host else host}:{port}")
 
 
 def _when_started(server: uvicorn.Server, action: Callable[[], None]) -> None:

@@ -2,10 +2,12 @@
 
 chdb:///absolute/path   chdb://relative/path   chdb:relative/path
 clickhouse://user:password@host:9000/database  (clickhouses:// for TLS)
+http://user:password@host:8123/database        (https:// for TLS; ClickHouse's HTTP interface, e.g.
+                                                the embedded SQL endpoint; query-only)
 
 Query parameters are passed on: for a server, as settings of every statement of the connection
-(`?distributed_foreground_insert=1` on a cluster); for chDB, as its startup options
-(`?config-file=/path/config.xml`).
+(`?distributed_foreground_insert=1` on a cluster; over HTTP, of every request); for chDB, as its
+startup options (`?config-file=/path/config.xml`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from clickstream.warehouse.base import Warehouse
 
 @dataclass(frozen=True)
 class Target:
-    scheme: str  # "chdb" or "clickhouse"
+    scheme: str  # "chdb", "clickhouse" or "http"
     path: Path | None = None
     host: str = "127.0.0.1"
     port: int = 9000
@@ -50,7 +52,21 @@ def parse_url(url: str) -> Target:
             secure=secure,
             options=options,
         )
-    raise ValueError(f"unsupported ClickHouse URL {url!r}: use chdb:///path or clickhouse://host")
+    if parts.scheme in ("http", "https"):
+        secure = parts.scheme == "https"
+        return Target(
+            scheme="http",
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or (8443 if secure else 8123),
+            user=unquote(parts.username or "default"),
+            password=unquote(parts.password or ""),
+            database=parts.path.strip("/") or "default",
+            secure=secure,
+            options=options,
+        )
+    raise ValueError(
+        f"unsupported ClickHouse URL {url!r}: use chdb:///path, clickhouse://host or http://host"
+    )
 
 
 def connect(url: str) -> Warehouse:
@@ -60,6 +76,18 @@ def connect(url: str) -> Warehouse:
 
         assert target.path is not None
         return ChdbWarehouse(target.path, target.options)
+    if target.scheme == "http":
+        from clickstream.warehouse.http_backend import HttpWarehouse
+
+        return HttpWarehouse(
+            host=target.host,
+            port=target.port,
+            user=target.user,
+            password=target.password,
+            database=target.database,
+            secure=target.secure,
+            settings=target.options,
+        )
     from clickstream.warehouse.native_backend import NativeWarehouse
 
     return NativeWarehouse(
