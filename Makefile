@@ -7,8 +7,9 @@ STAMP := $(VENV)/.installed
 KAFKA_PORT ?= 9092
 CLICKHOUSE_TCP_PORT ?= 9000
 CLICKHOUSE_HTTP_PORT ?= 8124
+SNIPPET := ingest/snippet
 
-.PHONY: run test bench up down lint deps venv kafka-jars clickhouse-server clean
+.PHONY: run test bench up down lint deps venv kafka-jars clickhouse-server snippet chromium clean
 
 ## run: the embedded stack in one process (collector, demo shop, spool, loader, chDB, read-only
 ## SQL endpoint); data under ./data; the first start seeds demo data. Ctrl-C stops it.
@@ -37,7 +38,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-deps: venv kafka-jars clickhouse-server
+deps: venv kafka-jars clickhouse-server snippet chromium
 
 venv: $(STAMP)
 
@@ -56,5 +57,17 @@ kafka-jars:
 clickhouse-server:
 	deploy/local/clickhouse-server.sh install
 
+## snippet: minify ingest/snippet/t.js into ingest/static/t.min.js (committed; served at /t.js)
+snippet: $(SNIPPET)/node_modules/.package-lock.json
+	npm --prefix $(SNIPPET) run --silent build
+
+$(SNIPPET)/node_modules/.package-lock.json: $(SNIPPET)/package.json $(SNIPPET)/package-lock.json
+	npm --prefix $(SNIPPET) ci --no-audit --no-fund --loglevel=error
+
+# The browser tests drive Debian's chromium; Playwright never downloads browsers of its own.
+chromium:
+	@test -x /usr/bin/chromium || { export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
 clean:
-	rm -rf $(VENV) .runtime deploy/local/kafka/lib
+	rm -rf $(VENV) .runtime deploy/local/kafka/lib $(SNIPPET)/node_modules
