@@ -647,7 +647,19 @@ def report(
         typer.Option(min=1, help="lifecycle: one-time buyers churn after this many days (180)."),
     ] = None,
     top: Annotated[
-        int | None, typer.Option(min=0, help="sources: rows per list, 0 for all (20).")
+        int | None, typer.Option(min=0, help="sources, products: rows per list, 0: all (20).")
+    ] = None,
+    grain: Annotated[
+        Literal["day", "week", "month"] | None,
+        typer.Option(help="cohorts: cohort size (month); sources: channels over time (week)."),
+    ] = None,
+    compare_to: Annotated[
+        Literal["month", "quarter", "year"] | None,
+        typer.Option(help="sources: compare with the period a month/quarter/year before (month)."),
+    ] = None,
+    cohort_by: Annotated[
+        Literal["first_visit", "first_order"] | None,
+        typer.Option(help="cohorts: cohorts by first visit or first order (first_visit)."),
     ] = None,
     section: Annotated[
         list[str] | None,
@@ -696,6 +708,9 @@ def report(
         dormant_days=dormant_days,
         churn_days=churn_days,
         top=top,
+        grain=grain,
+        compare_to=compare_to,
+        cohort_by=cohort_by,
     )
     show_report(
         settings,

@@ -21,13 +21,14 @@ INK = "#222222"
 
 
 def _figure(
-    result: ReportResult, heights: list[float], width: float = 11
+    result: ReportResult, heights: list[float], columns: int = 1, width: float = 11
 ) -> tuple[Figure, list[Axes]]:
-    """A figure of panels stacked top to bottom, `heights` in inches."""
+    """A figure of panels in rows of `heights` inches, `columns` panels per row, left to right
+    then top to bottom."""
     figure = Figure(figsize=(width, sum(heights) + 0.8), layout="constrained")
     FigureCanvasAgg(figure)
-    grid = figure.subplots(len(heights), 1, squeeze=False, height_ratios=heights)
-    axes = list(grid[:, 0])
+    grid = figure.subplots(len(heights), columns, squeeze=False, height_ratios=heights)
+    axes = list(grid.flat)
     figure.suptitle(f"{result.report.title}\n{describe_run(result)}", fontsize=12)
     return figure, axes
 
@@ -187,15 +188,105 @@ _SEGMENT_COLORS = {"churned": LOST, "loyal": KEPT, "repeat": KEPT, "first_time":
 
 def lifecycle_chart(result: ReportResult) -> Figure:
     segments = result.rows("segments")
-    figure, (axes,) = _figure(result, [4.2])
+    figure, (bars, moves) = _figure(result, [3.6, 4.4])
     total = sum(row["visitors"] for row in segments) or 1
     _horizontal_bars(
-        axes,
+        bars,
         [row["segment"].replace("_", " ") for row in segments],
         [row["visitors"] for row in segments],
         "Visitors per lifecycle segment (blue: buyers, red: churned buyers)",
         notes=[f"{row['visitors']:,} ({_percent(row['visitors'] / total)})" for row in segments],
         colors=[_SEGMENT_COLORS.get(row["segment"], MUTED) for row in segments],
+    )
+    movement = result.rows("movement")
+    order = ["new", *(row["segment"] for row in segments)]
+    moved: dict[tuple[str, str], int] = {}
+    for row in movement:
+        key = (row["from_segment"], row["to_segment"])
+        moved[key] = moved.get(key, 0) + row["visitors"]
+    months = sorted({row["month"] for row in movement})
+    title = "Moves between segments, summed over the months" + (
+        f" {months[0]:%Y-%m} to {months[-1]:%Y-%m}" if months else ""
+    )
+    rows = [name for name in order if any(key[0] == name for key in moved)]
+    columns = [name for name in order[1:] if any(key[1] == name for key in moved)]
+    _heatmap(
+        moves,
+        [[moved.get((a, b)) for b in columns] for a in rows],
+        [name.replace("_", " ") for name in rows],
+        [name.replace("_", " ") for name in columns],
+        title,
+        "segment at the month's start",
+        "segment at the month's end",
+        lambda value: f"{value:,}",
+    )
+    return figure
+
+
+def _heatmap(
+    axes: Axes,
+    cells: list[list[Any]],
+    row_labels: list[str],
+    column_labels: list[str],
+    title: str,
+    row_title: str,
+    column_title: str,
+    text: Callable[[Any], str],
+    as_share: bool = False,
+) -> None:
+    """Cells shaded by value (None: blank), each with its text."""
+    if not cells or not column_labels:
+        _no_data(axes, title)
+        return
+    values = [[float("nan") if v is None else float(v) for v in row] for row in cells]
+    finite = [v for row in values for v in row if v == v]
+    top = 1.0 if as_share else (max(finite, default=1) or 1)
+    axes.imshow(values, cmap="Blues", vmin=0, vmax=top, aspect="auto")
+    for y, row in enumerate(cells):
+        for x, value in enumerate(row):
+            if value is not None:
+                dark = float(value) > top * 0.6
+                axes.text(
+                    x,
+                    y,
+                    text(value),
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if dark else INK,
+                )
+    axes.set_xticks(range(len(column_labels)), column_labels, fontsize=9)
+    axes.set_yticks(range(len(row_labels)), row_labels, fontsize=9)
+    axes.set_xlabel(column_title)
+    axes.set_ylabel(row_title)
+    axes.set_title(title, loc="left")
+    for side in axes.spines.values():
+        side.set_visible(False)
+
+
+# --- cohorts ---
+
+
+def cohorts_chart(result: ReportResult) -> Figure:
+    rows = result.rows("retention")
+    cohorts = sorted({row["cohort"] for row in rows})
+    offsets = sorted({row["period_offset"] for row in rows})
+    sizes = {row["cohort"]: row["cohort_size"] for row in rows}
+    rates = {(row["cohort"], row["period_offset"]): row["retention_rate"] for row in rows}
+    figure, (axes,) = _figure(result, [max(2.5, 0.4 * len(cohorts) + 1.2)])
+    values = result.values
+    unit = "weeks" if values.get("grain") == "week" else "months"
+    by = "first order" if values.get("cohort_by") == "first_order" else "first visit"
+    _heatmap(
+        axes,
+        [[rates.get((cohort, offset)) for offset in offsets] for cohort in cohorts],
+        [f"{cohort:%Y-%m-%d} ({sizes[cohort]:,})" for cohort in cohorts],
+        [str(offset) for offset in offsets],
+        f"Retention by {by} cohort: share active again {unit} later",
+        f"cohort (size), by {by}",
+        f"{unit} after the cohort's {unit[:-1]} (0: the same {unit[:-1]})",
+        lambda value: f"{value * 100:.0f}%",
+        as_share=True,
     )
     return figure
 
@@ -205,7 +296,7 @@ def lifecycle_chart(result: ReportResult) -> Figure:
 
 def pyramid_chart(result: ReportResult) -> Figure:
     tiers = result.rows("pyramid")
-    figure, (pyramid, counts) = _figure(result, [3.6, 2.4])
+    figure, (pyramid, counts, rfm) = _figure(result, [3.6, 2.4, 2.8])
     if not any(row["customers"] for row in tiers):
         _no_data(pyramid, "Value pyramid")
     else:
@@ -240,33 +331,170 @@ def pyramid_chart(result: ReportResult) -> Figure:
         "Customers by number of orders",
         notes=[f"{row['customers']:,} ({_percent(row['share'])})" for row in rows],
     )
+    _rfm(rfm, result.rows("rfm"))
     return figure
+
+
+def _rfm(axes: Axes, rows: list[dict[str, Any]]) -> None:
+    title = "Customers per recency, frequency and monetary score (5 = best)"
+    if not any(row["customers"] for row in rows):
+        _no_data(axes, title)
+        return
+    dimensions = list(dict.fromkeys(row["dimension"] for row in rows))
+    width = 0.8 / len(dimensions)
+    colors = [KEPT, "#6aa84f", "#e69138"]
+    for index, dimension in enumerate(dimensions):
+        scored = [row for row in rows if row["dimension"] == dimension]
+        positions = [row["score"] + (index - (len(dimensions) - 1) / 2) * width for row in scored]
+        axes.bar(
+            positions,
+            [row["customers"] for row in scored],
+            width,
+            label=dimension,
+            color=colors[index % len(colors)],
+        )
+    axes.set_xticks(range(1, 6), [f"score {score}" for score in range(1, 6)])
+    axes.set_ylabel("customers")
+    axes.set_title(title, loc="left")
+    axes.legend(frameon=False, fontsize=9)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
 
 
 # --- sources ---
 
 
+_CHANNEL_COLORS = {
+    "direct": "#2f6db5",
+    "search": "#6aa84f",
+    "social": "#e69138",
+    "email": "#8e7cc3",
+    "paid": "#cc4125",
+    "referral": "#45818e",
+    "internal": "#bf9000",
+    "none": "#999999",
+}
+
+
+def _stacked_over_time(axes: Axes, rows: list[dict[str, Any]], measure: str, title: str) -> None:
+    if not any(row[measure] for row in rows):
+        _no_data(axes, title)
+        return
+    periods = sorted({row["period_start"] for row in rows})
+    totals: dict[str, float] = {}
+    for row in rows:
+        totals[row["channel"]] = totals.get(row["channel"], 0) + float(row[measure])
+    channels = sorted(totals, key=lambda channel: -totals[channel])
+    values = {(row["period_start"], row["channel"]): float(row[measure]) for row in rows}
+    bottom = [0.0] * len(periods)
+    labels = [f"{period:%m-%d}" for period in periods]
+    for channel in channels:
+        heights = [values.get((period, channel), 0.0) for period in periods]
+        axes.bar(
+            labels, heights, bottom=bottom, label=channel, color=_CHANNEL_COLORS.get(channel, MUTED)
+        )
+        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+    axes.set_title(title, loc="left")
+    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
+    axes.tick_params(axis="x", labelsize=8, rotation=45 if len(periods) > 16 else 0)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+
+
+def _source_label(row: dict[str, Any]) -> str:
+    detail = row["utm_campaign"] or row["referrer_domain"] or row["utm_source"]
+    return f"{row['channel']}: {detail}" if detail else row["channel"]
+
+
 def sources_chart(result: ReportResult) -> Figure:
-    campaigns = result.rows("campaigns")[:15]
-    figure, (axes,) = _figure(result, [max(2.0, 0.45 * len(campaigns) + 0.6)])
-    labels = [
-        f"{row['utm_campaign']} ({row['utm_source']}/{row['utm_medium']})" for row in campaigns
-    ]
-    _horizontal_bars(
-        axes,
-        labels,
-        [row["visitors"] for row in campaigns],
-        "Campaigns: visitors, and how many ordered (blue)",
-        notes=[
-            f"{row['visitors']:,} visitors, {row['ordering_visitors']:,} ordered "
-            f"({_percent(row['conversion'])}), revenue {row['revenue']:,.2f}"
-            for row in campaigns
-        ],
-        colors=MUTED,
+    channels = result.rows("channels")
+    compared = [row for row in result.rows("compare") if row["model"] == "last_touch"][:10]
+    figure, (visitors, orders, compare) = _figure(
+        result, [3.0, 3.0, max(2.5, 0.45 * len(compared) + 1)]
     )
-    if campaigns:
-        positions = list(range(len(campaigns)))[::-1]
-        axes.barh(positions, [row["ordering_visitors"] for row in campaigns], color=KEPT)
+    grain = result.values.get("grain", "week")
+    _stacked_over_time(visitors, channels, "visitors", f"Visitors per {grain}, by channel")
+    _stacked_over_time(orders, channels, "orders", f"Orders per {grain}, by channel")
+    then = {"month": "month", "quarter": "quarter", "year": "year"}[
+        result.values.get("compare_to", "month")
+    ]
+    title = f"Top sources (last touch): visitors against the same period a {then} before"
+    if not compared:
+        _no_data(compare, title)
+        return figure
+    positions = list(range(len(compared)))[::-1]
+    compare.barh(
+        [p + 0.2 for p in positions],
+        [r["visitors"] for r in compared],
+        0.4,
+        color=KEPT,
+        label="this period",
+    )
+    compare.barh(
+        [p - 0.2 for p in positions],
+        [r["previous_visitors"] for r in compared],
+        0.4,
+        color=MUTED,
+        label=f"a {then} before",
+    )
+    compare.set_yticks(positions, [_source_label(row) for row in compared], fontsize=9)
+    notes = [
+        "new"
+        if row["visitors_change_rate"] is None
+        else f"{row['visitors_change_rate'] * 100:+.0f}%"
+        for row in compared
+    ]
+    top = max(max(r["visitors"], r["previous_visitors"]) for r in compared) or 1
+    for position, row, note in zip(positions, compared, notes, strict=True):
+        compare.text(
+            max(row["visitors"], row["previous_visitors"]) + top * 0.01,
+            position,
+            note,
+            va="center",
+            fontsize=9,
+        )
+    compare.set_xlim(0, top * 1.15)
+    compare.set_title(title, loc="left")
+    _plain(compare)
+    _legend_below(compare)
+    return figure
+
+
+# --- products ---
+
+
+def products_chart(result: ReportResult) -> Figure:
+    figure, panels = _figure(result, [4.2, 4.2], columns=2, width=13)
+    for axes, (section, measure, title) in zip(
+        panels,
+        [
+            ("most_viewed", "views", "Most viewed (product page views)"),
+            ("most_carted", "carts", "Most carted (cart additions; cart-to-order rate)"),
+            ("most_ordered", "orders", "Most ordered (orders; revenue)"),
+        ],
+        strict=False,
+    ):
+        rows = result.rows(section)[:10]
+        notes = {
+            "views": [f"{row['views']:,}" for row in rows],
+            "carts": [f"{row['carts']:,} ({_percent(row['cart_to_order_rate'])})" for row in rows],
+            "orders": [f"{row['orders']:,} ({row['revenue']:,.2f})" for row in rows],
+        }[measure]
+        _horizontal_bars(
+            axes,
+            [f"{row['product_id']} ({row['category']})" for row in rows],
+            [row[measure] for row in rows],
+            title,
+            notes=notes,
+        )
+    pairs = result.rows("bought_together")[:10]
+    _horizontal_bars(
+        panels[3],
+        [f"{row['product_a']} + {row['product_b']}" for row in pairs],
+        [row["orders"] for row in pairs],
+        "Bought together (orders; lift)",
+        notes=[f"{row['orders']:,} (lift {row['lift']:.1f})" for row in pairs],
+    )
     return figure
 
 
@@ -276,6 +504,8 @@ CHARTS: dict[str, Callable[[ReportResult], Figure]] = {
     "lifecycle": lifecycle_chart,
     "pyramid": pyramid_chart,
     "sources": sources_chart,
+    "cohorts": cohorts_chart,
+    "products": products_chart,
 }
 
 

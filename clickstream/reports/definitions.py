@@ -3,7 +3,7 @@ parameters. Every view is documented in its queries/NNN_<view>.sql header."""
 
 from __future__ import annotations
 
-from clickstream.reports.model import PERIOD, Report, Section
+from clickstream.reports.model import PERIOD, Pivot, Report, Section
 
 WINDOWED = (*PERIOD, "window_seconds")
 
@@ -42,7 +42,7 @@ LIFECYCLE = Report(
     name="lifecycle",
     title="Customer lifecycle",
     question="How many strangers, leads, potential, first-time, repeat, loyal and churned "
-    "customers does the shop have?",
+    "customers does the shop have, and how did they move between segments month by month?",
     sections=(
         Section(
             "segments",
@@ -50,27 +50,71 @@ LIFECYCLE = Report(
             "Lifecycle segments",
             ("site", "as_of", "dormant_days", "one_time_churn_days"),
         ),
+        Section(
+            "movement",
+            "lifecycle_movement",
+            "Movement between segments, per month",
+            order_by="month, from_segment, visitors DESC, to_segment",
+            group_by="month",
+        ),
     ),
     options=frozenset({"as_of", "dormant_days", "churn_days"}),
+    default_grain="month",
+    grains=("month",),
     chart="lifecycle",
 )
 
 PYRAMID = Report(
     name="pyramid",
     title="Customer value pyramid",
-    question="How much of the revenue comes from the few best customers?",
+    question="How much of the revenue comes from the few best customers, and how recent, "
+    "frequent and big are the customers' orders?",
     sections=(
         Section("pyramid", "value_pyramid", "Value pyramid"),
         Section("order_counts", "order_count_distribution", "Orders per customer"),
+        Section("rfm", "rfm_summary", "Recency, frequency, monetary scores", group_by="dimension"),
     ),
     chart="pyramid",
+)
+
+_TOP_SOURCES = (
+    "model, visitors DESC, channel, utm_source, utm_medium, utm_campaign, referrer_domain"
 )
 
 SOURCES = Report(
     name="sources",
     title="Acquisition sources",
-    question="Where do visitors and orders come from?",
+    question="Where do visitors and orders come from, first touch and last touch, against the "
+    "month, quarter or year before, and over time?",
     sections=(
+        Section(
+            "sources",
+            "acquisition_sources",
+            "Sources, first and last touch",
+            order_by=_TOP_SOURCES,
+            limited=True,
+            limit_by="model",
+            group_by="model",
+        ),
+        Section(
+            "compare",
+            "acquisition_sources_compare",
+            "Sources against the period before",
+            (*PERIOD, "compare_to"),
+            order_by=_TOP_SOURCES,
+            limited=True,
+            limit_by="model",
+            group_by="model",
+        ),
+        Section(
+            "channels",
+            "acquisition_sources",
+            "Channels over time (last touch)",
+            query_file="channels",
+            per_period=True,
+            layout="pivot",
+            pivot=Pivot("period_start", "channel", "visitors"),
+        ),
         Section(
             "campaigns",
             "campaign_conversion",
@@ -86,10 +130,56 @@ SOURCES = Report(
             limited=True,
         ),
     ),
-    options=frozenset({"window", "top"}),
+    options=frozenset({"window", "top", "compare_to", "grain"}),
+    default_grain="week",
     chart="sources",
 )
 
+COHORTS = Report(
+    name="cohorts",
+    title="Cohort retention",
+    question="Of the visitors who first came (or first ordered) in a week or month, how many "
+    "came back (ordered again) in each later one?",
+    sections=(
+        Section(
+            "retention",
+            "cohort_retention",
+            "Retention by cohort",
+            (*PERIOD, "cohort_by", "grain"),
+            layout="pivot",
+            pivot=Pivot("cohort", "period_offset", "retention_rate", keep=("cohort_size",)),
+        ),
+    ),
+    options=frozenset({"cohort_by", "grain"}),
+    default_grain="month",
+    grains=("week", "month"),
+    chart="cohorts",
+)
+
+PRODUCTS = Report(
+    name="products",
+    title="Products",
+    question="Which products are most viewed, most carted, most ordered; how often does a cart "
+    "become an order; what is bought together?",
+    sections=(
+        Section("most_viewed", "product_stats", "Most viewed", order_by="views_rank", limited=True),
+        Section("most_carted", "product_stats", "Most carted", order_by="carts_rank", limited=True),
+        Section(
+            "most_ordered", "product_stats", "Most ordered", order_by="orders_rank", limited=True
+        ),
+        Section(
+            "bought_together",
+            "products_bought_together",
+            "Bought together",
+            order_by="orders DESC, product_a, product_b",
+            limited=True,
+        ),
+    ),
+    options=frozenset({"top"}),
+    chart="products",
+)
+
 REPORTS: dict[str, Report] = {
-    report.name: report for report in (FUNNEL, STAGES, LIFECYCLE, PYRAMID, SOURCES)
+    report.name: report
+    for report in (FUNNEL, STAGES, LIFECYCLE, PYRAMID, SOURCES, COHORTS, PRODUCTS)
 }

@@ -14,6 +14,8 @@ DEFAULT_WINDOW = "7d"  # the funnel's conversion window (SPEC section 8)
 DEFAULT_DORMANT_DAYS = 30  # lifecycle_segments' thresholds
 DEFAULT_CHURN_DAYS = 180
 DEFAULT_TOP = 20
+DEFAULT_COHORT_BY = "first_visit"
+DEFAULT_COMPARE_TO = "month"
 
 # Option name on the command line -> the report option it is (Report.options).
 _REPORT_OPTIONS = {
@@ -76,6 +78,9 @@ def check(report: Report, options: ReportOptions) -> Checked:
     for flag, name in _REPORT_OPTIONS.items():
         if getattr(options, name) is not None and name not in report.options:
             raise UsageProblem(flag, f"does not apply to the {report.name} report")
+    if options.grain is not None and options.grain not in report.grains:
+        grains = " or ".join(report.grains)
+        raise UsageProblem("--grain", f"the {report.name} report takes {grains}")
     takes_period = any("date_from" in s.parameters for s in report.sections)
     if not takes_period:
         for flag, value in (("--from", options.date_from), ("--to", options.date_to)):
@@ -94,9 +99,9 @@ def check(report: Report, options: ReportOptions) -> Checked:
         "one_time_churn_days": options.churn_days or DEFAULT_CHURN_DAYS,
         "top": DEFAULT_TOP if options.top is None else options.top,
         "by": options.by,
-        "cohort_by": options.cohort_by,
-        "grain": options.grain,
-        "compare_to": options.compare_to,
+        "cohort_by": options.cohort_by or DEFAULT_COHORT_BY,
+        "grain": options.grain or report.default_grain,
+        "compare_to": options.compare_to or DEFAULT_COMPARE_TO,
     }
     return Checked(date_from, date_to, _time("--as-of", options.as_of), window_seconds, extra)
 
@@ -109,7 +114,7 @@ def parameter_values(report: Report, checked: Checked, site: str, time_zone: str
     if "date_from" in needed:
         try:
             period = resolve_period(
-                checked.date_from, checked.date_to, report.default_period, now.date()
+                checked.date_from, checked.date_to, checked.extra["grain"], now.date()
             )
         except ValueError as error:
             raise UsageProblem("--from", str(error)) from error
@@ -118,9 +123,11 @@ def parameter_values(report: Report, checked: Checked, site: str, time_zone: str
         values["as_of"] = checked.as_of or now
     if "window_seconds" in needed:
         values["window_seconds"] = checked.window_seconds
+    per_period = any(section.per_period for section in report.sections)
     values |= {
         name: value
         for name, value in checked.extra.items()
-        if value is not None and (name in needed or name in report.options)
+        if value is not None
+        and (name in needed or name in report.options or (name == "grain" and per_period))
     }
     return values

@@ -142,15 +142,49 @@ def _rows_table(section: SectionResult) -> Table:
     return table
 
 
+def _pivot_table(section: SectionResult) -> Table:
+    pivot = section.section.pivot
+    assert pivot is not None
+    rows = section.result.dicts()
+    types = dict(zip(section.result.columns, section.result.types, strict=True))
+    across = sorted({row[pivot.columns] for row in rows})
+    lines: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        line = lines.setdefault(row[pivot.rows], {name: row[name] for name in pivot.keep})
+        line[f"cell {row[pivot.columns]}"] = row[pivot.value]
+    table = Table(
+        heading(pivot.rows),
+        *(heading(name) for name in pivot.keep),
+        *(str(value) for value in across),
+        title=f"{section.section.title}: {heading(pivot.value)} by {heading(pivot.columns)}",
+        title_justify="left",
+    )
+    for column in table.columns[1:]:
+        column.justify = "right"
+    kind = column_kind(pivot.value, types[pivot.value])
+    for key, line in lines.items():
+        table.add_row(
+            format_value(key, "number"),
+            *(format_value(line[name], column_kind(name, types[name])) for name in pivot.keep),
+            *(
+                format_value(line[f"cell {value}"], kind) if f"cell {value}" in line else ""
+                for value in across
+            ),
+        )
+    if not rows:
+        table.caption = "no rows"
+    return table
+
+
+_TABLES = {"record": _record_table, "rows": _rows_table, "pivot": _pivot_table}
+
+
 def renderables(result: ReportResult) -> Iterable[RenderableType]:
     yield Text(f"{result.report.title}: {describe_run(result)}", style="bold")
     yield Text(f"from {result.source}", style="dim")
     for section in result.sections:
         yield Text("")
-        if section.section.layout == "record":
-            yield _record_table(section)
-        else:
-            yield _rows_table(section)
+        yield _TABLES[section.section.layout](section)
 
 
 def print_table(result: ReportResult, console: Console) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from clickstream.reports.model import DefaultPeriod
+from clickstream.reports.model import Grain
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhdw]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -81,20 +81,53 @@ def _month_start(day: date, months_back: int) -> datetime:
     return datetime(index // 12, index % 12 + 1, 1)
 
 
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time())
+
+
+def bucket_start(moment: datetime, grain: Grain) -> datetime:
+    """The start of the day, week (Monday) or month `moment` lies in."""
+    if grain == "month":
+        return _month_start(moment.date(), 0)
+    if grain == "week":
+        return _midnight(moment.date() - timedelta(days=moment.weekday()))
+    return _midnight(moment.date())
+
+
+def next_bucket(start: datetime, grain: Grain) -> datetime:
+    if grain == "month":
+        return _month_start(start.date(), -1)
+    return start + timedelta(days=7 if grain == "week" else 1)
+
+
+# How many whole buckets a default period holds, the current one included.
+_DEFAULT_BUCKETS = {"day": 30, "week": 12, "month": 6}
+
+
 def resolve_period(
-    date_from: datetime | None,
-    date_to: datetime | None,
-    default: DefaultPeriod,
-    today: date,
+    date_from: datetime | None, date_to: datetime | None, grain: Grain | None, today: date
 ) -> Period:
-    """The period asked for; what is missing comes from the report's default: the last 30 days
-    (today included), or the last 6 calendar months (the current one included)."""
-    if default == "last_6_months":
-        end = date_to or _month_start(today, -1)
-        start = date_from or _month_start((end - timedelta(days=1)).date(), 5)
-    else:
-        end = date_to or datetime.combine(today + timedelta(days=1), datetime.min.time())
-        start = date_from or end - timedelta(days=30)
+    """The period asked for; what is missing comes from the default: the last 30 days (today
+    included), or with a grain, the last 30 days, 12 weeks or 6 months (the current included)."""
+    grain = grain or "day"
+    count = _DEFAULT_BUCKETS[grain]
+    end = date_to or next_bucket(bucket_start(_midnight(today), grain), grain)
+    start = date_from
+    if start is None:
+        start = bucket_start(end - timedelta(seconds=1), grain)
+        for _ in range(count - 1):
+            start = bucket_start(start - timedelta(seconds=1), grain)
     if start >= end:
         raise ValueError(f"the period is empty: --from {start} is not before --to {end}")
     return Period(start, end)
+
+
+def split_period(period: Period, grain: Grain) -> list[Period]:
+    """The days, weeks (Monday first) or months the period touches, cut to the period."""
+    parts = []
+    start = period.date_from
+    while start < period.date_to:
+        end = min(next_bucket(bucket_start(start, grain), grain), period.date_to)
+        parts.append(Period(start, end))
+        start = end
+    return parts

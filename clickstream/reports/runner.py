@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clickstream.reports.model import Report, Section
+from clickstream.reports.period import Period, split_period
 from clickstream.warehouse import QueryResult, Warehouse, WarehouseError
 
 _MISSING_VIEW = ("UNKNOWN_TABLE", "UNKNOWN_FUNCTION", "UNKNOWN_DATABASE", "doesn't exist")
@@ -45,20 +46,39 @@ def site_time_zone(warehouse: Warehouse, site: str) -> str:
     return (result.scalar() if result.rows else "") or "UTC"
 
 
-def run_section(warehouse: Warehouse, section: Section, values: Mapping[str, Any]) -> SectionResult:
+def _query(
+    warehouse: Warehouse, section: Section, values: Mapping[str, Any]
+) -> tuple[dict[str, Any], QueryResult]:
     arguments = {name: values[name] for name in section.parameters}
     arguments.update(section.fixed)
     bound = dict(arguments)
     if section.limited:
         bound["top"] = values.get("top") or 2**32 - 1
     try:
-        result = warehouse.query(section.sql(), bound)
+        return arguments, warehouse.query(section.sql(), bound)
     except WarehouseError as error:
         hint = ""
         if any(sign in str(error) for sign in _MISSING_VIEW):
             hint = " (the schema may be older than this command: run `clickstream migrate`)"
         raise ReportError(f"clickstream.{section.view}: {error}{hint}") from error
-    return SectionResult(section, arguments, result)
+
+
+def run_section(warehouse: Warehouse, section: Section, values: Mapping[str, Any]) -> SectionResult:
+    if not section.per_period:
+        arguments, result = _query(warehouse, section, values)
+        return SectionResult(section, arguments, result)
+    # Once per day/week/month of the period, each row led by the start of its part.
+    period = Period(values["date_from"], values["date_to"])
+    rows: list[tuple[Any, ...]] = []
+    result = QueryResult([], [], [])
+    for part in split_period(period, values["grain"]):
+        part_values = {**values, "date_from": part.date_from, "date_to": part.date_to}
+        arguments, result = _query(warehouse, section, part_values)
+        rows += [(part.date_from.date(), *row) for row in result.rows]
+    arguments = {**arguments, "date_from": period.date_from, "date_to": period.date_to}
+    arguments["grain"] = values["grain"]
+    columns = ["period_start", *result.columns]
+    return SectionResult(section, arguments, QueryResult(columns, ["Date", *result.types], rows))
 
 
 def run_report(
