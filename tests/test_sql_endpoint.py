@@ -235,6 +235,15 @@ def test_answers_are_compressed_when_asked(service: EmbeddedProcess) -> None:
 # --- clickhouse-connect ----------------------------------------------------------------------
 
 
+WORD_PARAMETERS = {
+    "compare_to": "month",
+    "cohort_by": "first_visit",
+    "grain": "month",
+    "bucket": "week",
+    "dimension": "all",
+}
+
+
 def view_call(name: str, create_query: str) -> tuple[str, dict[str, Any]]:
     """A query of the view and values for its `{name:Type}` parameters, if it has any."""
     placeholders = dict(re.findall(r"\{(\w+):(\w+)\}", create_query))
@@ -246,6 +255,8 @@ def view_call(name: str, create_query: str) -> tuple[str, dict[str, Any]]:
             values[parameter] = PERIOD["date_to"]
         elif type_name.startswith(("UInt", "Int")):
             values[parameter] = 7 * 86400 if "second" in parameter else 30
+        elif parameter in WORD_PARAMETERS:  # views refuse other words, naming the parameter
+            values[parameter] = WORD_PARAMETERS[parameter]
         elif type_name == "String":
             values[parameter] = "shop"
         else:

@@ -163,6 +163,19 @@ def test_query_result_types_convert() -> None:
             "chdb:///d?config-file=/etc/c.xml",
             Target(scheme="chdb", path=Path("/d"), options={"config-file": "/etc/c.xml"}),
         ),
+        (
+            "http://analyst:p%2Fw@127.0.0.1:18123/clickstream?max_threads=2",
+            Target(
+                scheme="http",
+                port=18123,
+                user="analyst",
+                password="p/w",
+                database="clickstream",
+                options={"max_threads": "2"},
+            ),
+        ),
+        ("http://ch", Target(scheme="http", host="ch", port=8123)),
+        ("https://ch", Target(scheme="http", host="ch", port=8443, secure=True)),
     ],
 )
 def test_parse_url(url: str, expected: Target) -> None:

@@ -78,4 +78,4 @@ def show_report(
 
         with console.status(f"drawing {plot}"):
             write_chart(result, plot)
-        console.print(f"wrote {escape(str(plot))}")
+        console.print(f"wrote {escape(str(plot))}", soft_wrap=True)

@@ -8,22 +8,18 @@ file only when the chDB folder is locked by another process.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 ENDPOINT_FILE = "sql-endpoint"
 
 
-@contextmanager
-def published(data_dir: Path, url: str) -> Iterator[None]:
-    path = data_dir / ENDPOINT_FILE
+def publish(data_dir: Path, url: str) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
-    path.write_text(url + "\n")
-    try:
-        yield
-    finally:
-        path.unlink(missing_ok=True)
+    (data_dir / ENDPOINT_FILE).write_text(url + "\n")
+
+
+def unpublish(data_dir: Path) -> None:
+    (data_dir / ENDPOINT_FILE).unlink(missing_ok=True)
 
 
 def published_url(data_dir: Path) -> str | None:
