@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from clickstream.generate import Journeys, TrafficOptions
@@ -38,16 +37,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedProces
     process.start()
     try:
         options = TrafficOptions(visitors=150, days=31, end=datetime(2026, 6, 1, tzinfo=UTC))
-        events = [event for visitor in Journeys(options).visitors() for event in visitor]
-        for start in range(0, len(events), 500):
-            response = httpx.post(
-                process.url + "/v1/batch",
-                json={"batch": events[start : start + 500], "historical": True},
-                headers={"X-Write-Key": "shop-key"},
-                timeout=30,
-            )
-            assert response.status_code == 200 and not response.json()["rejected"]
-        process.wait_loaded()
+        process.send_historical([e for visitor in Journeys(options).visitors() for e in visitor])
         yield process
     finally:
         process.stop()

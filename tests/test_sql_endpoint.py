@@ -43,15 +43,7 @@ def service(
     process = EmbeddedProcess(tmp_path_factory.mktemp("sql-endpoint"))
     process.start()
     try:
-        for start in range(0, len(events), 500):
-            response = httpx.post(
-                process.url + "/v1/batch",
-                json={"batch": events[start : start + 500], "historical": True},
-                headers={"X-Write-Key": "shop-key"},
-                timeout=60,
-            )
-            assert response.status_code == 200 and not response.json()["rejected"]
-        process.wait_loaded()
+        process.send_historical(events)
         yield process
     finally:
         process.stop()

@@ -187,17 +187,18 @@ def test_parse_url_refuses_other_schemes() -> None:
         parse_url("mysql://x")
 
 
-@pytest.mark.parametrize(
-    ("value", "type_name"),
-    [
-        ("tab\there\nnewline \\ back'slash", "String"),
-        (datetime(2026, 3, 1, 10, 0, 0, 123000, tzinfo=UTC), "DateTime64(3, 'UTC')"),
-        (12345678901234, "Int64"),
-        (Decimal("12.3400"), "Decimal(18, 4)"),
-        (["a'b", "c\\d"], "Array(String)"),
-        (uuid.UUID("12345678-1234-5678-1234-567812345678"), "UUID"),
-    ],
-)
+# Query parameter values that must arrive as they were sent (tests/test_warehouse_http.py too).
+PARAMETER_CASES = [
+    ("tab\there\nnewline \\ back'slash", "String"),
+    (datetime(2026, 3, 1, 10, 0, 0, 123000, tzinfo=UTC), "DateTime64(3, 'UTC')"),
+    (12345678901234, "Int64"),
+    (Decimal("12.3400"), "Decimal(18, 4)"),
+    (["a'b", "c\\d"], "Array(String)"),
+    (uuid.UUID("12345678-1234-5678-1234-567812345678"), "UUID"),
+]
+
+
+@pytest.mark.parametrize(("value", "type_name"), PARAMETER_CASES)
 def test_parameter_values_arrive_intact(
     chdb_session_warehouse: Warehouse, value: object, type_name: str
 ) -> None:

@@ -4,9 +4,7 @@ clickhouse-server 18.16. Values come back as the chDB backend gives them."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -17,6 +15,7 @@ from clickstream.warehouse.http_backend import HttpWarehouse
 from tests.support.embedded import SQL_PASSWORD, SQL_USER, EmbeddedProcess
 from tests.support.ports import free_port
 from tests.support.servers import ClickHouseServer
+from tests.test_warehouse_chdb import PARAMETER_CASES
 
 TYPES_QUERY = (
     "SELECT toUInt64(18446744073709551615) AS big, toInt64(-5) AS neg, nan AS f, 0.1 AS tenth, "
@@ -63,17 +62,7 @@ def test_values_come_back_as_chdb_gives_them(
     assert got["m"] == Decimal("12345678901234567.8901") and got["tenth"] == 0.1
 
 
-@pytest.mark.parametrize(
-    ("value", "type_name"),
-    [
-        ("tab\there\nnewline \\ back'slash", "String"),
-        (datetime(2026, 3, 1, 10, 0, 0, 123000, tzinfo=UTC), "DateTime64(3, 'UTC')"),
-        (12345678901234, "Int64"),
-        (Decimal("12.3400"), "Decimal(18, 4)"),
-        (["a'b", "c\\d"], "Array(String)"),
-        (uuid.UUID("12345678-1234-5678-1234-567812345678"), "UUID"),
-    ],
-)
+@pytest.mark.parametrize(("value", "type_name"), PARAMETER_CASES)
 def test_parameters_travel_as_param_fields(http: Warehouse, value: object, type_name: str) -> None:
     assert http.query("SELECT {v:" + type_name + "} AS v", {"v": value}).scalar() == value
 

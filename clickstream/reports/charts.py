@@ -170,15 +170,18 @@ def stages_chart(result: ReportResult) -> Figure:
         [float(value) for _, value in shown],
         "Visitors at each customer stage",
     )
-    counts = result.rows("order_counts")
-    _horizontal_bars(
-        bottom,
-        [f"{row['orders_bucket']} order(s)" for row in counts],
-        [row["customers"] for row in counts],
-        "Customers by number of orders in the period",
-        notes=[f"{row['customers']:,} ({_percent(row['share'])})" for row in counts],
-    )
+    _order_counts(bottom, result.rows("order_counts"))
     return figure
+
+
+def _order_counts(axes: Axes, rows: list[dict[str, Any]]) -> None:
+    _horizontal_bars(
+        axes,
+        [f"{row['orders_bucket']} order(s)" for row in rows],
+        [row["customers"] for row in rows],
+        "Customers by number of orders in the period",
+        notes=[f"{row['customers']:,} ({_percent(row['share'])})" for row in rows],
+    )
 
 
 # --- lifecycle ---
@@ -323,14 +326,7 @@ def pyramid_chart(result: ReportResult) -> Figure:
         pyramid.set_ylim(0, levels)
         pyramid.set_axis_off()
         pyramid.set_title("Value pyramid: customers ranked by revenue", loc="left")
-    rows = result.rows("order_counts")
-    _horizontal_bars(
-        counts,
-        [f"{row['orders_bucket']} order(s)" for row in rows],
-        [row["customers"] for row in rows],
-        "Customers by number of orders",
-        notes=[f"{row['customers']:,} ({_percent(row['share'])})" for row in rows],
-    )
+    _order_counts(counts, result.rows("order_counts"))
     _rfm(rfm, result.rows("rfm"))
     return figure
 

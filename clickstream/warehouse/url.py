@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from clickstream.warehouse.base import Warehouse
@@ -32,6 +33,15 @@ class Target:
     options: dict[str, str] = field(default_factory=dict)  # the URL's query parameters
 
 
+# URL scheme of a server -> (backend, default port, TLS)
+_SERVER_SCHEMES = {
+    "clickhouse": ("clickhouse", 9000, False),
+    "clickhouses": ("clickhouse", 9440, True),
+    "http": ("http", 8123, False),
+    "https": ("http", 8443, True),
+}
+
+
 def parse_url(url: str) -> Target:
     parts = urlsplit(url)
     options = dict(parse_qsl(parts.query, keep_blank_values=True))
@@ -40,24 +50,12 @@ def parse_url(url: str) -> Target:
         if not raw_path:
             raise ValueError(f"chdb URL needs a path: {url!r}")
         return Target(scheme="chdb", path=Path(unquote(raw_path)), options=options)
-    if parts.scheme in ("clickhouse", "clickhouses"):
-        secure = parts.scheme == "clickhouses"
+    if parts.scheme in _SERVER_SCHEMES:
+        backend, default_port, secure = _SERVER_SCHEMES[parts.scheme]
         return Target(
-            scheme="clickhouse",
+            scheme=backend,
             host=parts.hostname or "127.0.0.1",
-            port=parts.port or (9440 if secure else 9000),
-            user=unquote(parts.username or "default"),
-            password=unquote(parts.password or ""),
-            database=parts.path.lstrip("/") or "default",
-            secure=secure,
-            options=options,
-        )
-    if parts.scheme in ("http", "https"):
-        secure = parts.scheme == "https"
-        return Target(
-            scheme="http",
-            host=parts.hostname or "127.0.0.1",
-            port=parts.port or (8443 if secure else 8123),
+            port=parts.port or default_port,
             user=unquote(parts.username or "default"),
             password=unquote(parts.password or ""),
             database=parts.path.strip("/") or "default",
@@ -76,26 +74,19 @@ def connect(url: str) -> Warehouse:
 
         assert target.path is not None
         return ChdbWarehouse(target.path, target.options)
+    server: dict[str, Any] = {
+        "host": target.host,
+        "port": target.port,
+        "user": target.user,
+        "password": target.password,
+        "database": target.database,
+        "secure": target.secure,
+        "settings": target.options,
+    }
     if target.scheme == "http":
         from clickstream.warehouse.http_backend import HttpWarehouse
 
-        return HttpWarehouse(
-            host=target.host,
-            port=target.port,
-            user=target.user,
-            password=target.password,
-            database=target.database,
-            secure=target.secure,
-            settings=target.options,
-        )
+        return HttpWarehouse(**server)
     from clickstream.warehouse.native_backend import NativeWarehouse
 
-    return NativeWarehouse(
-        host=target.host,
-        port=target.port,
-        user=target.user,
-        password=target.password,
-        database=target.database,
-        secure=target.secure,
-        settings=target.options,
-    )
+    return NativeWarehouse(**server)
