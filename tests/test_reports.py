@@ -465,6 +465,17 @@ def test_default_period_is_the_last_30_days_in_the_site_time_zone(
     assert date_to == datetime.combine(today + timedelta(days=1), datetime.min.time())
     assert datetime.fromisoformat(parameters["date_from"]) == date_to - timedelta(days=30)
     assert parameters["window_seconds"] == 7 * 86400
+    sources = run_json(warehouse, "sources", "--site", "golden-sh", "--grain", "week")
+    assert (sources["parameters"]["date_from"], sources["parameters"]["date_to"]) == (
+        parameters["date_from"],
+        parameters["date_to"],
+    )
+    cohorts = run_json(warehouse, "cohorts", "--site", "golden-sh")["parameters"]
+    month_start = datetime(today.year, today.month, 1)
+    assert datetime.fromisoformat(cohorts["date_to"]) == (month_start + timedelta(days=32)).replace(
+        day=1
+    )
+    assert datetime.fromisoformat(cohorts["date_from"]).day == 1
 
 
 @pytest.mark.parametrize(

@@ -61,6 +61,7 @@ LIFECYCLE = Report(
     options=frozenset({"as_of", "dormant_days", "churn_days"}),
     default_grain="month",
     grains=("month",),
+    whole_periods=True,
     chart="lifecycle",
 )
 
@@ -131,7 +132,7 @@ SOURCES = Report(
         ),
     ),
     options=frozenset({"window", "top", "compare_to", "grain"}),
-    default_grain="week",
+    default_grain="day",
     chart="sources",
 )
 
@@ -153,6 +154,7 @@ COHORTS = Report(
     options=frozenset({"cohort_by", "grain"}),
     default_grain="month",
     grains=("week", "month"),
+    whole_periods=True,
     chart="cohorts",
 )
 

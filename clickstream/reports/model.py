@@ -92,10 +92,11 @@ class Report:
     question: str  # what it answers, for --help and the docs
     sections: tuple[Section, ...]
     options: frozenset[str] = frozenset()  # report-specific command-line options it reads
-    # Without --from/--to: the last 30 days, or (when set) the last few whole days, weeks or
-    # months of this grain (--grain changes it): 30 days, 12 weeks, 6 months, today's included.
-    default_grain: Grain | None = None
+    default_grain: Grain | None = None  # days, weeks or months without --grain
     grains: tuple[Grain, ...] = ("day", "week", "month")  # what --grain may say
+    # Without --from/--to: the last 30 days, today's included; or, for reports of whole weeks
+    # or months, the last 30 days, 12 weeks or 6 months of the grain, the current one included.
+    whole_periods: bool = False
     chart: str = ""  # a chart of clickstream.reports.charts, by name
 
     def section(self, name: str) -> Section:

@@ -114,7 +114,10 @@ def parameter_values(report: Report, checked: Checked, site: str, time_zone: str
     if "date_from" in needed:
         try:
             period = resolve_period(
-                checked.date_from, checked.date_to, checked.extra["grain"], now.date()
+                checked.date_from,
+                checked.date_to,
+                checked.extra["grain"] if report.whole_periods else None,
+                now.date(),
             )
         except ValueError as error:
             raise UsageProblem("--from", str(error)) from error
