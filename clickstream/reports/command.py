@@ -58,7 +58,9 @@ def show_report(
                 values,
                 time_zone,
                 only=sections,
-                on_section=lambda s: status.update(f"{report.title}: clickstream.{s.view}"),
+                on_query=lambda section, part: status.update(
+                    f"{report.title}: clickstream.{section.view} {part}"
+                ),
             )
     except UsageProblem as problem:
         raise typer.BadParameter(problem.message, param_hint=problem.option) from problem

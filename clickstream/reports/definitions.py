@@ -132,7 +132,7 @@ SOURCES = Report(
         ),
     ),
     options=frozenset({"window", "top", "compare_to", "grain"}),
-    default_grain="day",
+    default_grain="week",  # one acquisition_sources query per week (per day: 30 queries)
     chart="sources",
 )
 

@@ -63,15 +63,26 @@ def _query(
         raise ReportError(f"clickstream.{section.view}: {error}{hint}") from error
 
 
-def run_section(warehouse: Warehouse, section: Section, values: Mapping[str, Any]) -> SectionResult:
+Progress = Callable[[Section, str], None]  # section, which part of it ("" or "3/5")
+
+
+def run_section(
+    warehouse: Warehouse,
+    section: Section,
+    values: Mapping[str, Any],
+    on_query: Progress = lambda section, part: None,
+) -> SectionResult:
     if not section.per_period:
+        on_query(section, "")
         arguments, result = _query(warehouse, section, values)
         return SectionResult(section, arguments, result)
     # Once per day/week/month of the period, each row led by the start of its part.
     period = Period(values["date_from"], values["date_to"])
     rows: list[tuple[Any, ...]] = []
     result = QueryResult([], [], [])
-    for part in split_period(period, values["grain"]):
+    parts = split_period(period, values["grain"])
+    for number, part in enumerate(parts, start=1):
+        on_query(section, f"{number}/{len(parts)}")
         part_values = {**values, "date_from": part.date_from, "date_to": part.date_to}
         arguments, result = _query(warehouse, section, part_values)
         rows += [(part.date_from.date(), *row) for row in result.rows]
@@ -87,7 +98,7 @@ def run_report(
     values: Mapping[str, Any],
     time_zone: str,
     only: tuple[str, ...] = (),
-    on_section: Callable[[Section], None] = lambda _: None,
+    on_query: Progress = lambda section, part: None,
 ) -> ReportResult:
     """The report's sections that apply to `values` (and, if given, only those named)."""
     sections = [s for s in report.sections if s.applies(values)]
@@ -95,6 +106,5 @@ def run_report(
         sections = [report.section(name) for name in only]
     results = []
     for section in sections:
-        on_section(section)
-        results.append(run_section(warehouse, section, values))
+        results.append(run_section(warehouse, section, values, on_query))
     return ReportResult(report, dict(values), time_zone, warehouse.url, results)
