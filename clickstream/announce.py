@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import shlex
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,12 +12,12 @@ from rich.console import Console
 
 from clickstream.config import Settings
 from clickstream.embedded import Endpoints
+from clickstream.reports.definitions import REPORTS
 
 DEMO_SITE = "demo"
 DEMO_VISITORS = 2000
 DEMO_DAYS = 60
 SEEDED_MARK = ".demo-seeded"
-REPORTS = "funnel|stages|lifecycle|pyramid|sources|cohorts|products"
 
 
 def _local(host: str) -> str:
@@ -50,6 +52,18 @@ def seed_demo(settings: Settings, endpoints: Endpoints, console: Console) -> Non
     console.print(
         f"Seeded {result.events:,} events ({result.orders:,} orders) in {result.seconds:.1f} s."
     )
+
+
+def report_command(settings: Settings, report: str) -> str:
+    """`clickstream report` as the user can run it next to this service: the same program, and
+    the data folder when it is not the default one (the report then reads through the SQL
+    endpoint: chDB lets one process open the data)."""
+    program = sys.argv[0] if Path(sys.argv[0]).name == "clickstream" else "clickstream"
+    site = next(iter(settings.site_keys().values()), DEMO_SITE)
+    words = [program, "report", report, "--site", site]
+    if Path(settings.data_dir).resolve() != Path("data").resolve():
+        words += ["--data-dir", str(settings.data_dir)]
+    return shlex.join(words)
 
 
 def banner(settings: Settings, endpoints: Endpoints, console: Console) -> None:
@@ -98,5 +112,9 @@ def banner(settings: Settings, endpoints: Endpoints, console: Console) -> None:
             f"port={endpoints.sql_port}, username='{user}', password='{password}')"
             ".query('SELECT ...').result_rows"
         )
-    say(f"  reports       clickstream report {REPORTS} --site {DEMO_SITE}")
+    say(f"  reports       {report_command(settings, 'funnel')}")
+    say(
+        f"                also: {', '.join(list(REPORTS)[1:])}; "
+        "--format csv|json, --plot out.png (docs/reports.md)"
+    )
     say("Ctrl-C stops it (the loader stores what it holds first).\n")

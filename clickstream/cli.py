@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from rich.console import Console
 
 from clickstream.config import Settings, load_settings
+from clickstream.reports.definitions import REPORTS
 
 if TYPE_CHECKING:
     from clickstream.warehouse import Warehouse
@@ -23,6 +24,7 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console(stderr=True)
+ReportName = Literal[tuple(REPORTS)]  # type: ignore[valid-type]  # the names, as choices
 
 ConfigOption = Annotated[
     Path | None,
@@ -33,7 +35,7 @@ ClickHouseOption = Annotated[
     typer.Option(
         "--clickhouse",
         envvar="CLICKSTREAM_CLICKHOUSE",
-        help="chdb:///path (embedded) or clickhouse://user:pass@host:9000/db.",
+        help="chdb:///path (embedded), clickhouse://user:pass@host:9000/db or http://...:8123/db.",
     ),
 ]
 DataDirOption = Annotated[
@@ -608,6 +610,128 @@ def generate(
     if result.rejected:
         console.print(f"[yellow]{len(result.rejected)} events rejected[/]: {result.rejected[:3]}")
         raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    name: Annotated[ReportName, typer.Argument(help="Which report.", show_default=False)],
+    site: Annotated[
+        str | None,
+        typer.Option(
+            envvar="CLICKSTREAM_SITE",
+            help="Site id (default: the one site of CLICKSTREAM_WRITE_KEYS).",
+        ),
+    ] = None,
+    date_from: Annotated[
+        str | None,
+        typer.Option(
+            "--from", help="Start, YYYY-MM-DD[ HH:MM:SS], site time zone (default: 30 days ago)."
+        ),
+    ] = None,
+    date_to: Annotated[
+        str | None,
+        typer.Option("--to", help="End, exclusive (default: tomorrow 00:00, site time zone)."),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option(help="lifecycle: the moment (default: now, site time zone).")
+    ] = None,
+    window: Annotated[
+        str | None,
+        typer.Option(help="funnel, stages, sources: conversion window, e.g. 7d, 12h (7d)."),
+    ] = None,
+    dormant_days: Annotated[
+        int | None, typer.Option(min=1, help="lifecycle: interest older than this is dormant (30).")
+    ] = None,
+    churn_days: Annotated[
+        int | None,
+        typer.Option(min=1, help="lifecycle: one-time buyers churn after this many days (180)."),
+    ] = None,
+    top: Annotated[
+        int | None, typer.Option(min=0, help="sources, products: rows per list, 0: all (20).")
+    ] = None,
+    grain: Annotated[
+        Literal["day", "week", "month"] | None,
+        typer.Option(help="cohorts: cohort size (month); sources: channels over time (week)."),
+    ] = None,
+    compare_to: Annotated[
+        Literal["month", "quarter", "year"] | None,
+        typer.Option(help="sources: compare with the period a month/quarter/year before (month)."),
+    ] = None,
+    cohort_by: Annotated[
+        Literal["first_visit", "first_order"] | None,
+        typer.Option(help="cohorts: cohorts by first visit or first order (first_visit)."),
+    ] = None,
+    section: Annotated[
+        list[str] | None,
+        typer.Option(help="Only this section (repeatable; names as in the JSON output)."),
+    ] = None,
+    output_format: Annotated[
+        Literal["table", "csv", "json"],
+        typer.Option(
+            "--format", help="table (for people), csv or json (raw values: rates as fractions)."
+        ),
+    ] = "table",
+    plot: Annotated[
+        Path | None, typer.Option(dir_okay=False, help="Also draw the report into this PNG.")
+    ] = None,
+    config: ConfigOption = None,
+    clickhouse: ClickHouseOption = None,
+    data_dir: DataDirOption = None,
+    sql_user: Annotated[
+        str | None,
+        typer.Option(envvar="CLICKSTREAM_SQL_USER", help="SQL endpoint user (running service)."),
+    ] = None,
+    sql_password: Annotated[
+        str | None,
+        typer.Option(
+            envvar="CLICKSTREAM_SQL_PASSWORD",
+            help="SQL endpoint password (default: <data dir>/sql-password).",
+        ),
+    ] = None,
+) -> None:
+    """Show a report: funnel, customer stages, lifecycle, value pyramid, acquisition sources,
+    cohorts or products, read from the views in queries/ (see docs/reports.md)."""
+    from clickstream.reports.command import ReportOptions, show_report
+
+    settings = load_settings(
+        config,
+        clickhouse=clickhouse,
+        data_dir=data_dir,
+        sql_user=sql_user,
+        sql_password=sql_password,
+    )
+    options = ReportOptions(
+        date_from=date_from,
+        date_to=date_to,
+        as_of=as_of,
+        window=window,
+        dormant_days=dormant_days,
+        churn_days=churn_days,
+        top=top,
+        grain=grain,
+        compare_to=compare_to,
+        cohort_by=cohort_by,
+    )
+    show_report(
+        settings,
+        name,
+        site or _only_site(settings),
+        options,
+        tuple(section or ()),
+        output_format,
+        plot,
+        console,
+    )
+
+
+def _only_site(settings: Settings) -> str:
+    sites = sorted(set(settings.site_keys().values()))
+    if len(sites) == 1:
+        return sites[0]
+    raise typer.BadParameter(
+        "which site? (CLICKSTREAM_WRITE_KEYS names " + (", ".join(sites) or "none") + ")",
+        param_hint="--site",
+    )
 
 
 def main() -> None:

@@ -133,7 +133,7 @@ def serve(
                 settings.data_dir, settings.sql_user, settings.sql_password
             )
             by_port[sockets[1].getsockname()[1]] = create_sql_app(warehouse, credentials)
-        server = uvicorn.Server(
+        server = _Server(
             uvicorn.Config(
                 ByPort(collector, by_port),
                 lifespan="on",
@@ -143,9 +143,37 @@ def serve(
         )
         if on_started:
             _when_started(server, lambda: on_started(endpoints))
+        if len(sockets) > 1:
+            _publish_sql_address(server, settings, sockets[1])
         server.run(sockets=sockets)
     finally:
         warehouse.close()
+
+
+class _Server(uvicorn.Server):
+    """uvicorn re-raises SIGTERM once it has shut down (so the default handler ends the
+    process), and nothing after `run()` runs then: what must happen on the way out is done as
+    the last step of its shutdown."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.on_shutdown: list[Callable[[], None]] = []
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().shutdown(sockets)
+        for action in self.on_shutdown:
+            action()
+
+
+def _publish_sql_address(server: _Server, settings: Settings, sql_socket: socket.socket) -> None:
+    """Tell other local processes (`clickstream report`) where the SQL endpoint answers, while
+    it does."""
+    from clickstream.sql_endpoint.address import publish, unpublish
+
+    host, port = sql_socket.getsockname()[:2]
+    host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    publish(settings.data_dir, f"http://{f'[{host}]' if ':' in host else host}:{port}")
+    server.on_shutdown.append(lambda: unpublish(settings.data_dir))
 
 
 def _when_started(server: uvicorn.Server, action: Callable[[], None]) -> None:

@@ -163,6 +163,19 @@ def test_query_result_types_convert() -> None:
             "chdb:///d?config-file=/etc/c.xml",
             Target(scheme="chdb", path=Path("/d"), options={"config-file": "/etc/c.xml"}),
         ),
+        (
+            "http://analyst:p%2Fw@127.0.0.1:18123/clickstream?max_threads=2",
+            Target(
+                scheme="http",
+                port=18123,
+                user="analyst",
+                password="p/w",
+                database="clickstream",
+                options={"max_threads": "2"},
+            ),
+        ),
+        ("http://ch", Target(scheme="http", host="ch", port=8123)),
+        ("https://ch", Target(scheme="http", host="ch", port=8443, secure=True)),
     ],
 )
 def test_parse_url(url: str, expected: Target) -> None:
@@ -174,17 +187,18 @@ def test_parse_url_refuses_other_schemes() -> None:
         parse_url("mysql://x")
 
 
-@pytest.mark.parametrize(
-    ("value", "type_name"),
-    [
-        ("tab\there\nnewline \\ back'slash", "String"),
-        (datetime(2026, 3, 1, 10, 0, 0, 123000, tzinfo=UTC), "DateTime64(3, 'UTC')"),
-        (12345678901234, "Int64"),
-        (Decimal("12.3400"), "Decimal(18, 4)"),
-        (["a'b", "c\\d"], "Array(String)"),
-        (uuid.UUID("12345678-1234-5678-1234-567812345678"), "UUID"),
-    ],
-)
+# Query parameter values that must arrive as they were sent (tests/test_warehouse_http.py too).
+PARAMETER_CASES = [
+    ("tab\there\nnewline \\ back'slash", "String"),
+    (datetime(2026, 3, 1, 10, 0, 0, 123000, tzinfo=UTC), "DateTime64(3, 'UTC')"),
+    (12345678901234, "Int64"),
+    (Decimal("12.3400"), "Decimal(18, 4)"),
+    (["a'b", "c\\d"], "Array(String)"),
+    (uuid.UUID("12345678-1234-5678-1234-567812345678"), "UUID"),
+]
+
+
+@pytest.mark.parametrize(("value", "type_name"), PARAMETER_CASES)
 def test_parameter_values_arrive_intact(
     chdb_session_warehouse: Warehouse, value: object, type_name: str
 ) -> None:

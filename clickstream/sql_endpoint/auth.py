@@ -56,12 +56,23 @@ def sent_credentials(headers: Mapping[str, str], parameters: Mapping[str, str]) 
 def credentials_for(data_dir: Path, user: str, password: str) -> Credentials:
     """The configured credentials; without a password, one made on first start and kept in
     <data dir>/sql-password (readable by the owner only)."""
-    if password:
-        return Credentials(user or DEFAULT_USER, password)
     path = data_dir / PASSWORD_FILE
-    if not path.exists():
+    if not password and not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             handle.write(secrets.token_urlsafe(12) + "\n")
-    return Credentials(user or DEFAULT_USER, path.read_text().strip())
+    known = known_credentials(data_dir, user, password)
+    assert known is not None
+    return known
+
+
+def known_credentials(data_dir: Path, user: str, password: str) -> Credentials | None:
+    """What a client on this machine signs in with: the configured password, else the one the
+    service keeps in <data dir>/sql-password; None when there is neither (nothing is made)."""
+    if not password:
+        try:
+            password = (data_dir / PASSWORD_FILE).read_text().strip()
+        except FileNotFoundError:
+            return None
+    return Credentials(user or DEFAULT_USER, password)

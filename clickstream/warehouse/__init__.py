@@ -1,7 +1,9 @@
 """The one place that talks to ClickHouse.
 
-Two backends behind one small interface (`Warehouse`): chDB in-process (`chdb:///path`) and a
-ClickHouse server over the native protocol with clickhouse-driver (`clickhouse://...`).
+Three backends behind one small interface (`Warehouse`): chDB in-process (`chdb:///path`), a
+ClickHouse server over the native protocol with clickhouse-driver (`clickhouse://...`), and,
+query-only, ClickHouse's HTTP interface (`http://...`: a server's HTTP port or the embedded
+mode's SQL endpoint).
 """
 
 from clickstream.warehouse.base import QueryResult, Warehouse, WarehouseError

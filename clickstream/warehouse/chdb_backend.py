@@ -9,15 +9,14 @@ serialised with a lock.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
 import threading
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
-from uuid import UUID
 
 import orjson
 
@@ -30,7 +29,8 @@ from clickstream.warehouse.base import (
     quote_column,
     quote_identifier,
 )
-from clickstream.warehouse.json_values import convert
+from clickstream.warehouse.json_values import result_from_json_compact
+from clickstream.warehouse.parameters import parameter_text
 
 # Memory-backed scratch space for insert files where the system has it.
 _SCRATCH_DIR = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
@@ -56,31 +56,6 @@ def _settings_clause(settings: Mapping[str, Any]) -> str:
         literal = str(int(value)) if isinstance(value, bool | int) else _string_literal(str(value))
         parts.append(f"{name} = {literal}")
     return " SETTINGS " + ", ".join(parts) if parts else ""
-
-
-def _escape_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-
-
-def _parameter_text(value: Any, nested: bool = False) -> str:
-    """ClickHouse reads query parameter values in its escaped text format."""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC)
-        # Whole seconds without a fraction, so the value also fits a DateTime parameter.
-        text = value.strftime("%Y-%m-%d %H:%M:%S")
-        if value.microsecond:
-            text += f".{value.microsecond // 1000:03d}"
-    elif isinstance(value, list | tuple):
-        text = "[" + ",".join(_parameter_text(item, nested=True) for item in value) + "]"
-        return text
-    else:
-        text = str(value)
-    if nested and isinstance(value, str | datetime | date | UUID):
-        return _string_literal(text)
-    return _escape_text(text)
 
 
 def _plain(column_type: str) -> str:
@@ -142,6 +117,27 @@ class _SharedSession:
                 _SharedSession._current = None
 
 
+def in_use_elsewhere(path: Path) -> bool:
+    """Whether another process has the chDB data at `path` open. ClickHouse holds an exclusive
+    flock on `<path>/status` while a server (or chDB) runs there and removes the file on close."""
+    path = Path(path).resolve()
+    with _SharedSession._guard:
+        current = _SharedSession._current
+        if current is not None and current.path == path:
+            return False  # this process has it open: share its session
+    try:
+        descriptor = os.open(path / "status", os.O_RDONLY)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(descriptor)  # closing releases a lock we got
+    return False
+
+
 class ChdbWarehouse:
     def __init__(self, path: str | Path, options: Mapping[str, str] | None = None) -> None:
         """`options`: chDB startup options, e.g. {"config-file": "/path/config.xml"}."""
@@ -163,7 +159,7 @@ class ChdbWarehouse:
             raise WarehouseError(f"{self.url} is closed")
         with shared.lock:
             try:
-                bound = {k: _parameter_text(v) for k, v in params.items()} if params else None
+                bound = {k: parameter_text(v) for k, v in params.items()} if params else None
                 if text_params:
                     bound = {**(bound or {}), **text_params}
                 return shared.session.query(sql, fmt, params=bound)
@@ -185,14 +181,7 @@ class ChdbWarehouse:
         payload = raw.bytes()
         if not payload:
             return QueryResult(columns=[], types=[], rows=[])
-        document = orjson.loads(payload)
-        names = [column["name"] for column in document["meta"]]
-        types = [column["type"] for column in document["meta"]]
-        rows = [
-            tuple(convert(value, type_name) for value, type_name in zip(row, types, strict=True))
-            for row in document["data"]
-        ]
-        return QueryResult(columns=names, types=types, rows=rows)
+        return result_from_json_compact(orjson.loads(payload))
 
     def query_raw(
         self,

@@ -13,6 +13,8 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from clickstream.warehouse.base import QueryResult
+
 _WRAPPERS = ("Nullable(", "LowCardinality(", "SimpleAggregateFunction(")
 _ZONE = re.compile(r"'([^']+)'")
 _NAMED_ELEMENT = re.compile(r"^[A-Za-z_]\w*\s+(\S.*)$")  # "name Type" inside a named Tuple
@@ -83,3 +85,14 @@ def convert(value: Any, type_name: str) -> Any:
         items = value.values() if isinstance(value, dict) else value
         return tuple(convert(item, inner) for item, inner in zip(items, inner_types, strict=True))
     return value
+
+
+def result_from_json_compact(document: dict[str, Any]) -> QueryResult:
+    """A JSONCompact answer ({"meta": [{name, type}], "data": [[...]]}) as a QueryResult."""
+    names = [column["name"] for column in document["meta"]]
+    types = [column["type"] for column in document["meta"]]
+    rows = [
+        tuple(convert(value, type_name) for value, type_name in zip(row, types, strict=True))
+        for row in document["data"]
+    ]
+    return QueryResult(columns=names, types=types, rows=rows)

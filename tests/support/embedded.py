@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import clickhouse_connect
 import httpx
@@ -20,6 +21,7 @@ SQL_PASSWORD = "test-sql-password"
 class EmbeddedProcess(CollectorProcess):
     def __init__(self, data_dir: Path, write_keys: str = "shop:shop-key") -> None:
         self.sql_port = free_port()
+        self.write_key = write_keys.split(",")[0].partition(":")[2]
         super().__init__(
             data_dir,
             kafka="",
@@ -43,6 +45,19 @@ class EmbeddedProcess(CollectorProcess):
             auth=(SQL_USER, SQL_PASSWORD),
             timeout=60,
         )
+
+    def send_historical(self, events: list[dict[str, Any]], batch: int = 500) -> None:
+        """POST the events as a historical import (they keep their times), all accepted, and
+        wait until they are in ClickHouse."""
+        for start in range(0, len(events), batch):
+            response = httpx.post(
+                self.url + "/v1/batch",
+                json={"batch": events[start : start + batch], "historical": True},
+                headers={"X-Write-Key": self.write_key},
+                timeout=60,
+            )
+            assert response.status_code == 200 and not response.json()["rejected"], response.text
+        self.wait_loaded()
 
     def wait_loaded(self, timeout: float = 60) -> None:
         """Until the spool is empty: every acknowledged event is in ClickHouse."""
