@@ -95,7 +95,14 @@ def _values(warehouse: Warehouse, dashboard: dict[str, Any], time_range: TimeRan
     def run(sql: str) -> list[str]:
         return [str(row[0]) for row in _run(warehouse, sql).rows]
 
-    return resolve_variables(dashboard, time_range, run, chosen={"site": SITE})
+    chosen = {"site": SITE}
+    if any(v["name"] == "visitor" for v in dashboard["templating"]["list"]):
+        chosen["visitor"] = _run(
+            warehouse,
+            "SELECT any(person) FROM clickstream.person_events "
+            "WHERE site_id = 'shop' AND type = 'page_view' AND product_id != ''",
+        ).scalar()
+    return resolve_variables(dashboard, time_range, run, chosen=chosen)
 
 
 def _range_for(dashboard_name: str) -> TimeRange:
@@ -116,8 +123,11 @@ def _check_columns(panel: dict[str, Any], result: QueryResult) -> None:
         assert set(numbers) & set(others), f"{title}: no values"
         labels = [name for name in others if name not in numbers]
         assert all(TEXT.match(others[name]) for name in labels), f"{title}: labels {types}"
-    elif kind in ("stat", "piechart"):
+    elif kind == "stat" or (kind == "piechart" and not panel["options"]["reduceOptions"]["values"]):
         assert numbers and set(numbers) == set(types), f"{title}: not all numbers: {types}"
+    elif kind == "piechart":  # a slice per row, named by its text column
+        labels = [name for name in types if name not in numbers]
+        assert len(numbers) == 1 and len(labels) == 1 and TEXT.match(types[labels[0]]), types
     elif kind == "barchart":
         x_field = panel["options"]["xField"]
         assert x_field in types, f"{title}: no x field {x_field!r}"
@@ -146,7 +156,12 @@ def test_every_panel_query_runs_and_fits_its_panel(shop: Warehouse, name: str, p
         for override in panel["fieldConfig"].get("overrides", [])
         if override["matcher"]["id"] == "byName"
     }
-    assert named <= fields, f"{panel['title']}: overrides name missing fields {named - fields}"
+    for transformation in panel.get("transformations", []):
+        options = transformation["options"]
+        named |= {
+            options[key] for key in ("rowField", "columnField", "valueField") if key in options
+        }
+    assert named <= fields, f"{panel['title']}: names missing fields {named - fields}"
 
 
 def test_the_site_variables_resolve_to_the_shop_and_its_time_zone(shop: Warehouse) -> None:

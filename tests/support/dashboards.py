@@ -101,8 +101,9 @@ def resolve_variables(
 ) -> dict[str, Value]:
     """The variables' values in dashboard order, as Grafana resolves them on load: a query
     variable runs its query (with the variables before it substituted) and takes the `chosen`
-    value, which must be among its results, or else the first; a custom variable takes its
-    current value; a data source variable its current data source."""
+    value, which must be among its results, or else the first; a custom variable takes the
+    chosen or its current value; a text box the chosen text or its default; a data source
+    variable its current data source."""
     values: dict[str, Value] = {}
     for variable in variables(dashboard):
         name, kind = variable["name"], variable["type"]
@@ -114,6 +115,8 @@ def resolve_variables(
         elif kind == "custom":
             values[name] = (chosen or {}).get(name, variable["current"]["value"])
             assert values[name] in custom_options(variable), (name, values[name])
+        elif kind == "textbox":
+            values[name] = (chosen or {}).get(name, variable["query"])
         elif kind == "datasource":
             values[name] = variable["current"]["value"]
         else:
