@@ -7,14 +7,15 @@ STAMP := $(VENV)/.installed
 KAFKA_PORT ?= 9092
 CLICKHOUSE_TCP_PORT ?= 9000
 CLICKHOUSE_HTTP_PORT ?= 8124
+SNIPPET := ingest/snippet
 
-.PHONY: run test bench up down lint deps venv kafka-jars clickhouse-server clean
+.PHONY: run test bench up down lint deps venv kafka-jars clickhouse-server snippet chromium clean
 
-## run: the embedded stack (chDB in-process, data under ./data)
+## run: the embedded stack in one process (collector, demo shop, spool, loader, chDB, read-only
+## SQL endpoint); data under ./data; the first start seeds demo data. Ctrl-C stops it.
 run: venv
-	$(BIN)/clickstream migrate
-	@echo "The embedded ClickHouse schema is ready under ./data/clickhouse."
-	@echo "The collector and demo storefront are not built yet (open issues 3, 6, 8): 'make run' serves them once they land."
+	env -u CLICKSTREAM_KAFKA CLICKSTREAM_WRITE_KEYS="$${CLICKSTREAM_WRITE_KEYS:-demo:demo-key}" \
+		$(BIN)/clickstream serve --demo
 
 ## test: every test, against the real Kafka broker, chDB and the 18.16 server
 test: deps
@@ -37,11 +38,14 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-deps: venv kafka-jars clickhouse-server
+deps: venv kafka-jars clickhouse-server snippet chromium
 
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c "import venv, ensurepip" 2>/dev/null || { \
+		echo "installing python3-venv (apt)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
@@ -53,5 +57,17 @@ kafka-jars:
 clickhouse-server:
 	deploy/local/clickhouse-server.sh install
 
+## snippet: minify ingest/snippet/t.js into ingest/static/t.min.js (committed; served at /t.js)
+snippet: $(SNIPPET)/node_modules/.package-lock.json
+	npm --prefix $(SNIPPET) run --silent build
+
+$(SNIPPET)/node_modules/.package-lock.json: $(SNIPPET)/package.json $(SNIPPET)/package-lock.json
+	npm --prefix $(SNIPPET) ci --no-audit --no-fund --loglevel=error
+
+# The browser tests drive Debian's chromium; Playwright never downloads browsers of its own.
+chromium:
+	@test -x /usr/bin/chromium || { export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
 clean:
-	rm -rf $(VENV) .runtime deploy/local/kafka/lib
+	rm -rf $(VENV) .runtime deploy/local/kafka/lib $(SNIPPET)/node_modules

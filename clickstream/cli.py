@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -118,9 +118,14 @@ def schema(
 def serve(
     config: ConfigOption = None,
     data_dir: DataDirOption = None,
+    clickhouse: ClickHouseOption = None,
     kafka: Annotated[
         str | None,
-        typer.Option("--kafka", envvar="CLICKSTREAM_KAFKA", help="Kafka bootstrap servers."),
+        typer.Option(
+            "--kafka",
+            envvar="CLICKSTREAM_KAFKA",
+            help="Kafka bootstrap servers; unset: the embedded mode (spool + chDB, one process).",
+        ),
     ] = None,
     write_keys: Annotated[
         str | None,
@@ -137,13 +142,36 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="uvicorn worker processes.")] = 1,
+    sql_host: Annotated[
+        str,
+        typer.Option(envvar="CLICKSTREAM_SQL_HOST", help="Embedded mode: SQL endpoint address."),
+    ] = "127.0.0.1",
+    sql_port: Annotated[
+        int,
+        typer.Option(
+            envvar="CLICKSTREAM_SQL_PORT",
+            min=0,
+            help="Embedded mode: read-only SQL endpoint (ClickHouse HTTP interface); 0: none.",
+        ),
+    ] = 8123,
+    sql_public: Annotated[
+        bool,
+        typer.Option(help="Allow the SQL endpoint on a non-loopback address."),
+    ] = False,
+    demo: Annotated[
+        bool,
+        typer.Option(help="Embedded mode: seed demo data on the first start (what make run does)."),
+    ] = False,
 ) -> None:
-    """Run the collector (events -> Kafka, spooled to local disk while Kafka is away)."""
+    """Run the collector: events -> Kafka (spooled to local disk while Kafka is away), or, without
+    Kafka, the embedded mode: collector, spool, loader, chDB and a read-only SQL endpoint."""
     import os
 
     import uvicorn
 
-    settings = load_settings(config, data_dir=data_dir, kafka=kafka, write_keys=write_keys)
+    settings = load_settings(
+        config, data_dir=data_dir, clickhouse=clickhouse, kafka=kafka, write_keys=write_keys
+    )
     # Worker processes read their settings from the environment (ingest.main.app_from_env).
     os.environ.update(
         CLICKSTREAM_DATA_DIR=str(settings.data_dir),
@@ -153,10 +181,14 @@ def serve(
     if allowed_origins is not None:
         os.environ["CLICKSTREAM_ALLOWED_ORIGINS"] = allowed_origins
     if not settings.kafka:
-        console.print(
-            "[red]CLICKSTREAM_KAFKA / --kafka is required[/]: the embedded mode is not built yet"
-        )
-        raise typer.Exit(2)
+        if workers > 1:
+            console.print(
+                "[red]--workers must be 1 in the embedded mode[/]: chDB lets one process open "
+                "its data. To scale out, run with Kafka (--kafka) and stream workers."
+            )
+            raise typer.Exit(2)
+        _serve_embedded(settings, host, port, sql_host, sql_port, sql_public, demo)
+        return
     uvicorn.run(
         "ingest.main:app_from_env",
         factory=True,
@@ -166,6 +198,35 @@ def serve(
         log_level="warning",
         access_log=False,
     )
+
+
+def _serve_embedded(
+    settings: Settings,
+    host: str,
+    port: int,
+    sql_host: str,
+    sql_port: int,
+    sql_public: bool,
+    demo: bool,
+) -> None:
+    from clickstream import announce, embedded
+
+    def after_start(endpoints: embedded.Endpoints) -> None:
+        if demo:
+            announce.seed_demo(settings, endpoints, console)
+        announce.banner(settings, endpoints, console)
+
+    console.print(f"embedded mode: ClickHouse (chDB) at {settings.clickhouse_url}")
+    try:
+        embedded.serve(
+            settings,
+            embedded.Endpoints(host, port, sql_host, sql_port, sql_public),
+            on_started=after_start,
+            on_applied=lambda m: console.print(f"applied [bold]{m.name}[/]"),
+        )
+    except embedded.EmbeddedError as error:
+        console.print(f"[red]{error}[/]")
+        raise typer.Exit(2) from error
 
 
 KafkaOption = Annotated[
@@ -465,6 +526,91 @@ def costs_import(
     finally:
         warehouse.close()
     console.print(f"imported {len(rows)} cost rows from {escape(str(file))}", soft_wrap=True)
+
+
+def _rate(help_text: str) -> Any:
+    """A share or rate option of `generate`, between 0 and 1."""
+    return typer.Option(min=0, max=1, help=help_text)
+
+
+@app.command()
+def generate(
+    url: Annotated[
+        str, typer.Option(envvar="CLICKSTREAM_COLLECTOR_URL", help="Collector to send to.")
+    ] = "http://127.0.0.1:8000",
+    write_key: Annotated[
+        str | None,
+        typer.Option(help="Write key (default: the first of CLICKSTREAM_WRITE_KEYS)."),
+    ] = None,
+    visitors: Annotated[int, typer.Option(min=0, help="People to simulate.")] = 2000,
+    days: Annotated[int, typer.Option(min=1, help="Length of the period, ending --end.")] = 60,
+    end: Annotated[
+        datetime | None, typer.Option(help="End of the period (UTC; default: now).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Same seed, same events (same event ids).")] = 1,
+    channels: Annotated[
+        str,
+        typer.Option(help="Channel mix as weights: direct, search, social, email, paid, referral."),
+    ] = "direct=30,search=25,social=12,email=8,paid=15,referral=10",
+    mobile_share: Annotated[float, _rate("Visitors on mobile phones.")] = 0.55,
+    tablet_share: Annotated[float, _rate("Visitors on tablets.")] = 0.08,
+    bounce_rate: Annotated[float, _rate("One-page visits.")] = 0.35,
+    favorite_rate: Annotated[float, _rate("Product pages ending in a favorite.")] = 0.12,
+    cart_rate: Annotated[float, _rate("Product pages ending in a cart addition.")] = 0.15,
+    checkout_rate: Annotated[float, _rate("Visits with a cart that start a checkout.")] = 0.55,
+    purchase_rate: Annotated[float, _rate("Checkouts that end in an order.")] = 0.6,
+    register_early_rate: Annotated[
+        float, _rate("Visitors who sign up before any checkout.")
+    ] = 0.08,
+    repeat_rate: Annotated[float, _rate("Buyers who come back to buy again.")] = 0.4,
+    cross_device_rate: Annotated[float, _rate("People who also shop on a second device.")] = 0.2,
+    products: Annotated[int, typer.Option(min=1, help="Catalog size.")] = 80,
+    currency: Annotated[str, typer.Option(help="Order currency (ISO 4217).")] = "EUR",
+    batch_size: Annotated[int, typer.Option(min=1, max=2000, help="Events per request.")] = 500,
+    concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight.")] = 4,
+) -> None:
+    """Send realistic shop traffic to a collector over HTTP (a historical import: the events
+    keep their times over the last --days days)."""
+    from clickstream.generate import Sender, SendError, TrafficOptions, parse_channel_mix
+    from clickstream.generate.progress import generate as run
+
+    key = write_key or next(iter(load_settings().site_keys()), None)
+    if not key:
+        console.print("[red]--write-key is required[/] (or set CLICKSTREAM_WRITE_KEYS)")
+        raise typer.Exit(2)
+    try:
+        options = TrafficOptions(
+            visitors=visitors,
+            days=days,
+            end=end.replace(tzinfo=end.tzinfo or UTC) if end else None,
+            seed=seed,
+            channel_mix=parse_channel_mix(channels),
+            mobile_share=mobile_share,
+            tablet_share=tablet_share,
+            bounce_rate=bounce_rate,
+            favorite_rate=favorite_rate,
+            cart_rate=cart_rate,
+            checkout_rate=checkout_rate,
+            purchase_rate=purchase_rate,
+            register_early_rate=register_early_rate,
+            repeat_rate=repeat_rate,
+            cross_device_rate=cross_device_rate,
+            products=products,
+            currency=currency.upper(),
+        )
+        result = run(
+            options, Sender(url, key), console, batch_size=batch_size, concurrency=concurrency
+        )
+    except (ValueError, SendError) as error:
+        console.print(f"[red]{error}[/]")
+        raise typer.Exit(1) from error
+    console.print(
+        f"sent {result.events:,} events of {result.visitors:,} visitors ({result.orders:,} orders) "
+        f"in {result.requests:,} requests, {result.seconds:.1f} s"
+    )
+    if result.rejected:
+        console.print(f"[yellow]{len(result.rejected)} events rejected[/]: {result.rejected[:3]}")
+        raise typer.Exit(1)
 
 
 def main() -> None:

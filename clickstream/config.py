@@ -25,6 +25,8 @@ class Settings:
     kafka: str = ""  # bootstrap servers; empty means the embedded spool
     clickhouse: str = ""  # empty means chdb://<data_dir>/clickhouse
     write_keys: str = ""  # "site:key,site:key"
+    sql_user: str = "analyst"  # the embedded SQL endpoint's user
+    sql_password: str = ""  # empty: made on first start, kept in <data_dir>/sql-password
     topic: str = "clickstream.events"
     dead_letter_topic: str = "clickstream.dead_letters"
 

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
 
-from ingest import openapi
+from ingest import cors, openapi, static_routes
 from ingest.body import BodyError, read_json
 from ingest.fast_path import FastPath
 from ingest.intake import Intake, now_utc, take
@@ -84,7 +84,8 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> Response:
         requests_total.labels(str(error.status)).inc()
-        return _json({"error": error.message}, error.status, error.headers)
+        headers = cors.error_headers(request) | error.headers
+        return _json({"error": error.message}, error.status, headers)
 
     async def fast_path_error(request: Request, error: Exception) -> Response | None:
         return await api_error(request, error) if isinstance(error, ApiError) else None
@@ -96,13 +97,13 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
         origin = request.headers.get("origin")
         if not origin:
             return {}
-        if site is not None and not settings.origin_allowed(site, origin):
+        if (
+            site is not None
+            and not cors.same_origin(request, origin)
+            and not settings.origin_allowed(site, origin)
+        ):
             raise ApiError(403, f"origin {origin} is not allowed for this site")
-        return {
-            "Access-Control-Allow-Origin": origin,
-            "Vary": "Origin",
-            "Access-Control-Allow-Credentials": "true",
-        }
+        return cors.allow(origin)
 
     def resolve_site(request: Request, body: Any) -> str:
         key = write_key_of(request, body)
@@ -277,6 +278,7 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
         return JSONResponse({"error": f"no such endpoint {request.url.path}"}, status_code=404)
 
     openapi.install(app)
+    static_routes.install(app)
     hot_routes = {
         route.path: route.endpoint
         for route in app.routes

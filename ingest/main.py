@@ -36,12 +36,16 @@ def collector_settings() -> CollectorSettings:
     )
 
 
+def spool_max_bytes() -> int:
+    return int(_float("CLICKSTREAM_SPOOL_MAX_BYTES", 1 << 30))
+
+
 def app_from_env() -> FastPath:
     settings = load_settings()
     if not settings.kafka:
         raise SystemExit(
-            "CLICKSTREAM_KAFKA is not set. The embedded mode (local spool + chDB loader in one "
-            "process) is not built yet; point the collector at a Kafka broker (make up)."
+            "CLICKSTREAM_KAFKA is not set: the embedded mode (local spool, loader and chDB in "
+            "one process) runs through `clickstream serve` (clickstream/embedded.py)."
         )
     try:
         ensure_topics(
@@ -53,6 +57,6 @@ def app_from_env() -> FastPath:
         )
     except Exception as error:  # noqa: BLE001 - Kafka away at start: spool, create later
         log.warning("could not check Kafka topics at start: %s", error)
-    spool = Spool(settings.data_dir / "spool", int(_float("CLICKSTREAM_SPOOL_MAX_BYTES", 1 << 30)))
+    spool = Spool(settings.data_dir / "spool", spool_max_bytes())
     sink = KafkaSink(settings.kafka, spool)
     return create_app(collector_settings(), sink)

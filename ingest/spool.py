@@ -42,6 +42,11 @@ class Spool:
             "id INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL, "
             "key BLOB NOT NULL, value BLOB NOT NULL)"
         )
+        # Small named numbers a consumer keeps beside the queue (e.g. the last id of a batch
+        # in flight), committed as durably as the messages.
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS marks (name TEXT PRIMARY KEY, value INTEGER NOT NULL)"
+        )
         count, size = self._db.execute(
             "SELECT count(*), coalesce(sum(length(key) + length(value)), 0) FROM messages"
         ).fetchone()
@@ -85,12 +90,28 @@ class Spool:
             self._count += len(messages)
             self._bytes += added
 
-    def peek(self, limit: int) -> list[SpooledMessage]:
+    def peek(self, limit: int, through: int | None = None) -> list[SpooledMessage]:
+        """The oldest messages, at most `limit`; with `through`, only ids up to that one."""
+        last = (1 << 63) - 1 if through is None else through
         with self._lock:
             rows = self._db.execute(
-                "SELECT id, topic, key, value FROM messages ORDER BY id LIMIT ?", (limit,)
+                "SELECT id, topic, key, value FROM messages WHERE id <= ? ORDER BY id LIMIT ?",
+                (last, limit),
             ).fetchall()
         return [SpooledMessage(*row) for row in rows]
+
+    def set_mark(self, name: str, value: int) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO marks (name, value) VALUES (?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                (name, value),
+            )
+
+    def mark(self, name: str) -> int | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM marks WHERE name = ?", (name,)).fetchone()
+        return None if row is None else int(row[0])
 
     def remove(self, messages: list[SpooledMessage]) -> None:
         """Forget messages once Kafka acknowledged them."""

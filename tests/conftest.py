@@ -3,9 +3,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import Browser, BrowserContext, Playwright
 
 from clickstream.warehouse import Warehouse, connect
 from schemas.migrations import migrate
+from tests.support.browser import ShopSite, launch, playwright_session
 from tests.support.collector import CollectorProcess
 from tests.support.servers import (
     ClickHouseServer,
@@ -69,3 +71,35 @@ def empty_chdb(chdb_session_warehouse: Warehouse) -> Warehouse:
 def migrated_chdb(empty_chdb: Warehouse) -> Warehouse:
     migrate(empty_chdb)
     return empty_chdb
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with playwright_session() as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """Debian's headless Chromium, driven by Playwright; a fresh profile per context."""
+    browser = launch(playwright)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context()
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def shop(kafka_broker: KafkaBroker, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ShopSite]:
+    """A shop's site on its own origin, self-hosting the snippet, and its demo-site collector."""
+    with ShopSite(tmp_path_factory.mktemp("shop"), kafka_broker.bootstrap) as site:
+        yield site

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ from kafka import KafkaConsumer
 
 from schemas.messages import unpack
 from tests.support.collector import CollectorProcess
+from tests.support.load import acknowledged_until_killed
 from tests.support.servers import KafkaBroker, start_kafka
 
 EVENTS_TOPIC = "clickstream.events"
@@ -122,33 +122,13 @@ def test_spool_survives_a_restart_of_the_collector(own_broker: KafkaBroker, tmp_
 def test_kill_9_under_load_loses_no_acknowledged_event(own_broker: KafkaBroker, tmp_path) -> None:
     collector = CollectorProcess(tmp_path, own_broker.bootstrap)
     collector.start()
-    acknowledged: list[str] = []
-    lock = threading.Lock()
-    stop = threading.Event()
-
-    def post_forever(worker: int) -> None:
-        with httpx.Client(timeout=10) as client:
-            while not stop.is_set():
-                events = batch(10, f"load-{worker}")
-                try:
-                    response = client.post(
-                        collector.url + "/v1/batch", json=events, headers=HEADERS
-                    )
-                except httpx.HTTPError:
-                    continue
-                if response.status_code == 200:
-                    with lock:
-                        acknowledged.extend(e["event_id"] for e in events)
-
-    threads = [threading.Thread(target=post_forever, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    time.sleep(3)
-    collector.kill()
-    time.sleep(0.5)
-    stop.set()
-    for thread in threads:
-        thread.join()
+    acknowledged = acknowledged_until_killed(
+        collector.url + "/v1/batch",
+        HEADERS,
+        lambda worker: batch(10, f"load-{worker}"),
+        collector.kill,
+        seconds=3,
+    )
     assert len(acknowledged) > 100, "the load did not get going"
 
     collector.start()  # picks up whatever the killed process had spooled

@@ -142,13 +142,21 @@ class ChdbWarehouse:
         self.url = f"chdb://{self.path}"
         self._shared: _SharedSession | None = _SharedSession.acquire(self.path, options or {})
 
-    def _run(self, sql: str, fmt: str = "CSV", params: Mapping[str, Any] | None = None) -> Any:
+    def _run(
+        self,
+        sql: str,
+        fmt: str = "CSV",
+        params: Mapping[str, Any] | None = None,
+        text_params: Mapping[str, str] | None = None,
+    ) -> Any:
         shared = self._shared
         if shared is None:
             raise WarehouseError(f"{self.url} is closed")
         with shared.lock:
             try:
                 bound = {k: _parameter_text(v) for k, v in params.items()} if params else None
+                if text_params:
+                    bound = {**(bound or {}), **text_params}
                 return shared.session.query(sql, fmt, params=bound)
             except Exception as error:
                 raise WarehouseError(str(error)) from error
@@ -177,9 +185,17 @@ class ChdbWarehouse:
         ]
         return QueryResult(columns=names, types=types, rows=rows)
 
-    def query_raw(self, sql: str, fmt: str, params: Mapping[str, Any] | None = None) -> bytes:
-        """The answer exactly as ClickHouse formats it, for the SQL endpoint."""
-        return self._run(sql, fmt, params).bytes()
+    def query_raw(
+        self,
+        sql: str,
+        fmt: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        text_params: Mapping[str, str] | None = None,
+    ) -> bytes:
+        """The answer exactly as ClickHouse formats it, for the SQL endpoint. `text_params` are
+        already in ClickHouse's escaped text form (as HTTP clients send `param_<name>`)."""
+        return self._run(sql, fmt, params, text_params).bytes()
 
     def insert(
         self,

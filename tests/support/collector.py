@@ -21,8 +21,10 @@ class CollectorProcess:
         write_keys: str = "shop:shop-key",
         extra_env: dict[str, str] | None = None,
         workers: int = 1,
+        extra_args: list[str] | None = None,
     ) -> None:
         self.workers = workers
+        self.extra_args = extra_args or []
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -47,6 +49,7 @@ class CollectorProcess:
                 str(self.port),
                 "--workers",
                 str(self.workers),
+                *self.extra_args,
             ],
             env=self.env,
             stdout=subprocess.DEVNULL,

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import random
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from clickstream.generate.shop import Landing
 from ingest.record import RequestContext, build_record
 from schemas.event import Event
 
@@ -40,14 +40,6 @@ USER_AGENTS = {
     "tablet": "Mozilla/5.0 (iPad; CPU OS 16_6 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/16.6 Mobile/15E148 Safari/604.1",
 }
-
-
-@dataclass(frozen=True)
-class Landing:
-    """How a session arrives: the first page's URL query and referrer."""
-
-    query: str
-    referrer: str
 
 
 # channel -> possible landings; weights in LANDING_WEIGHTS
