@@ -7,7 +7,6 @@ name. The time picker's instants reach the views as the shop's wall-clock period
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,8 +24,10 @@ from schemas.migrations import migrate
 from tests.support.dashboards import (
     CLICKHOUSE_PLUGIN,
     TimeRange,
+    check_result,
     expand,
     load_dashboards,
+    named_fields,
     panels,
     resolve_variables,
 )
@@ -50,9 +51,6 @@ PANELS = [
     for panel in panels(dashboard)
     if panel.get("datasource", {}).get("type") == CLICKHOUSE_PLUGIN
 ]
-NUMBER = re.compile(r"^(Nullable\()?(U?Int\d+|Float\d+|Decimal)")
-TIME = re.compile(r"^(Nullable\()?(DateTime|DateTime64|Date|Date32)\b")
-TEXT = re.compile(r"^(Nullable\()?(LowCardinality\()?(Nullable\()?String\b")
 
 
 def _load(warehouse: Warehouse, records: list[dict[str, Any]], poison: list[bytes]) -> None:
@@ -112,33 +110,6 @@ def _range_for(dashboard_name: str) -> TimeRange:
     return SHOP_RANGE
 
 
-def _check_columns(panel: dict[str, Any], result: QueryResult) -> None:
-    types = dict(zip(result.columns, result.types, strict=True))
-    numbers = [name for name, kind in types.items() if NUMBER.match(kind)]
-    title, kind = panel["title"], panel["type"]
-    assert result.rows, f"{title}: no rows over the generated data"
-    if kind == "timeseries":
-        assert "time" in types and TIME.match(types["time"]), (title, types)
-        others = {name: t for name, t in types.items() if name != "time"}
-        assert set(numbers) & set(others), f"{title}: no values"
-        labels = [name for name in others if name not in numbers]
-        assert all(TEXT.match(others[name]) for name in labels), f"{title}: labels {types}"
-    elif kind == "stat" or (kind == "piechart" and not panel["options"]["reduceOptions"]["values"]):
-        assert numbers and set(numbers) == set(types), f"{title}: not all numbers: {types}"
-    elif kind == "piechart":  # a slice per row, named by its text column
-        labels = [name for name in types if name not in numbers]
-        assert len(numbers) == 1 and len(labels) == 1 and TEXT.match(types[labels[0]]), types
-    elif kind == "barchart":
-        x_field = panel["options"]["xField"]
-        assert x_field in types, f"{title}: no x field {x_field!r}"
-        assert set(numbers) - {x_field}, f"{title}: nothing to draw"
-        assert set(types) - {x_field} == set(numbers) - {x_field}, f"{title}: {types}"
-    elif kind == "table":
-        assert types
-    else:
-        raise AssertionError(f"{title}: panel type {kind} is not checked")
-
-
 @pytest.mark.parametrize(("name", "panel"), PANELS, ids=[f"{n}:{p['title']}" for n, p in PANELS])
 def test_every_panel_query_runs_and_fits_its_panel(shop: Warehouse, name: str, panel) -> None:
     dashboard = DASHBOARDS[name]
@@ -149,18 +120,9 @@ def test_every_panel_query_runs_and_fits_its_panel(shop: Warehouse, name: str, p
         sql = expand(target["rawSql"], values, time_range)
         assert "$" not in sql.replace("'$", ""), f"unexpanded: {sql}"
         result = _run(shop, sql)
-        _check_columns(panel, result)
+        check_result(panel, result.columns, result.types, len(result.rows))
         fields |= set(result.columns)
-    named = {
-        override["matcher"]["options"]
-        for override in panel["fieldConfig"].get("overrides", [])
-        if override["matcher"]["id"] == "byName"
-    }
-    for transformation in panel.get("transformations", []):
-        options = transformation["options"]
-        named |= {
-            options[key] for key in ("rowField", "columnField", "valueField") if key in options
-        }
+    named = named_fields(panel)
     assert named <= fields, f"{panel['title']}: names missing fields {named - fields}"
 
 

@@ -5,6 +5,7 @@ plugin's macros expanded by its backend."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -122,3 +123,57 @@ def resolve_variables(
         else:
             raise AssertionError(f"variable {name}: type {kind} is not handled")
     return values
+
+
+NUMBER = re.compile(r"^(Nullable\()?(U?Int\d+|Float\d+|Decimal)")
+TIME = re.compile(r"^(Nullable\()?(DateTime|DateTime64|Date|Date32)\b")
+TEXT = re.compile(r"^(Nullable\()?(LowCardinality\()?(Nullable\()?String\b")
+
+
+def check_result(
+    panel: dict[str, Any], columns: list[str], types: list[str], rows: int, need_rows: bool = True
+) -> None:
+    """A query result (column names, ClickHouse types, row count) gives the panel what its type
+    draws: a DateTime `time` column and numbers for a time series (text columns name the
+    series), numbers for a stat or a pie of columns, one text and one number column for a pie of
+    rows, the x field and numbers for a bar chart."""
+    by_name = dict(zip(columns, types, strict=True))
+    numbers = [name for name, kind in by_name.items() if NUMBER.match(kind)]
+    title, kind = panel["title"], panel["type"]
+    assert rows or not need_rows, f"{title}: no rows"
+    if kind == "timeseries":
+        assert "time" in by_name and TIME.match(by_name["time"]), (title, by_name)
+        others = {name: t for name, t in by_name.items() if name != "time"}
+        assert set(numbers) & set(others), f"{title}: no values"
+        labels = [name for name in others if name not in numbers]
+        assert all(TEXT.match(others[name]) for name in labels), f"{title}: labels {by_name}"
+    elif kind == "stat" or (kind == "piechart" and not panel["options"]["reduceOptions"]["values"]):
+        assert numbers and set(numbers) == set(by_name), f"{title}: not all numbers: {by_name}"
+    elif kind == "piechart":  # a slice per row, named by its text column
+        labels = [name for name in by_name if name not in numbers]
+        assert len(numbers) == 1 and len(labels) == 1, (title, by_name)
+        assert TEXT.match(by_name[labels[0]]), (title, by_name)
+    elif kind == "barchart":
+        x_field = panel["options"]["xField"]
+        assert x_field in by_name, f"{title}: no x field {x_field!r}"
+        assert set(numbers) - {x_field}, f"{title}: nothing to draw"
+        assert set(by_name) - {x_field} == set(numbers) - {x_field}, f"{title}: {by_name}"
+    elif kind == "table":
+        assert by_name
+    else:
+        raise AssertionError(f"{title}: panel type {kind} is not checked")
+
+
+def named_fields(panel: dict[str, Any]) -> set[str]:
+    """Fields the panel's overrides and transformations name (they must be in the results)."""
+    named = {
+        override["matcher"]["options"]
+        for override in panel["fieldConfig"].get("overrides", [])
+        if override["matcher"]["id"] == "byName"
+    }
+    for transformation in panel.get("transformations", []):
+        options = transformation["options"]
+        named |= {
+            options[key] for key in ("rowField", "columnField", "valueField") if key in options
+        }
+    return named
