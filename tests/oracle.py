@@ -154,7 +154,7 @@ def funnel(records, site: str, date_from: datetime, date_to: datetime, window_se
 
 
 def orders(records, site: str) -> dict[str, dict[str, Any]]:
-    """order_id -> the earliest event carrying it (with its person)."""
+    """order_id -> the earliest event carrying it (with its person, time, revenue)."""
     events = unique_events(records, site)
     person = person_resolver(events)
     found: dict[str, dict[str, Any]] = {}
@@ -164,6 +164,7 @@ def orders(records, site: str) -> dict[str, dict[str, Any]]:
                 "person": person(event),
                 "at": ms(event["ts"]),
                 "revenue": Decimal(event["revenue"]),
+                "event": event,
             }
     return found
 
@@ -251,41 +252,44 @@ def cart_abandonment(records, site, date_from, date_to, window_seconds):
     ]
 
 
+def churn_line_ms(order_times: list[int], one_time_churn_days: int = 180) -> float:
+    """How long after the last order a buyer churns: twice their median interval between
+    orders, or one_time_churn_days for one-time buyers."""
+    if len(order_times) >= 2:
+        intervals = [b - a for a, b in zip(order_times, order_times[1:], strict=False)]
+        return 2 * statistics.median(intervals)
+    return one_time_churn_days * DAY_MS
+
+
+def lifecycle_segment(events, cutoff: int, dormant_days=30, one_time_churn_days=180) -> str | None:
+    """The segment of one person's events (sorted) as of `cutoff` (ms); None if not seen yet."""
+    events = [e for e in events if ms(e["ts"]) < cutoff]
+    if not events:
+        return None
+    first_order: dict[str, int] = {}
+    for e in events:
+        if e["type"] == "order" and e["order_id"]:
+            first_order[e["order_id"]] = min(
+                first_order.get(e["order_id"], ms(e["ts"])), ms(e["ts"])
+            )
+    times = sorted(first_order.values())
+    interests = [ms(e["ts"]) for e in events if e["type"] in ("favorite", "add_to_cart")]
+    registered = any(e["type"] in ("register", "login", "identify") or e["user_id"] for e in events)
+    if times:
+        if cutoff - times[-1] > churn_line_ms(times, one_time_churn_days):
+            return "churned"
+        return {1: "first_time", 2: "repeat"}.get(len(times), "loyal")
+    if interests:
+        dormant = cutoff - max(interests) > dormant_days * DAY_MS
+        return "dormant_potential" if dormant else "potential"
+    return "lead" if registered else "stranger"
+
+
 def lifecycle_segments(records, site, as_of, dormant_days=30, one_time_churn_days=180):
     cutoff = ms(as_of)
     counts = dict.fromkeys(SEGMENTS, 0)
     for events in by_person(records, site).values():
-        events = [e for e in events if ms(e["ts"]) < cutoff]
-        if not events:
-            continue
-        first_order: dict[str, int] = {}
-        for e in events:
-            if e["type"] == "order" and e["order_id"]:
-                first_order[e["order_id"]] = min(
-                    first_order.get(e["order_id"], ms(e["ts"])), ms(e["ts"])
-                )
-        times = sorted(first_order.values())
-        interests = [ms(e["ts"]) for e in events if e["type"] in ("favorite", "add_to_cart")]
-        registered = any(
-            e["type"] in ("register", "login", "identify") or e["user_id"] for e in events
-        )
-        if times:
-            if len(times) >= 2:
-                churn_line = 2 * statistics.median(
-                    [b - a for a, b in zip(times, times[1:], strict=False)]
-                )
-            else:
-                churn_line = one_time_churn_days * DAY_MS
-            if cutoff - times[-1] > churn_line:
-                segment = "churned"
-            else:
-                segment = {1: "first_time", 2: "repeat"}.get(len(times), "loyal")
-        elif interests:
-            dormant = cutoff - max(interests) > dormant_days * DAY_MS
-            segment = "dormant_potential" if dormant else "potential"
-        elif registered:
-            segment = "lead"
-        else:
-            segment = "stranger"
-        counts[segment] += 1
+        segment = lifecycle_segment(events, cutoff, dormant_days, one_time_churn_days)
+        if segment is not None:
+            counts[segment] += 1
     return [{"segment": s, "visitors": n} for s, n in counts.items()]

@@ -1,9 +1,9 @@
 -- value_pyramid: the customer value pyramid (SPEC section 8).
 -- Answers: how much of the revenue comes from the few best customers? Customers (persons with
--- at least one order in [date_from, date_to)) are ranked by revenue, highest first, ties by
--- person key: ranks 1..ceil(1% of N) are 'vip', up to ceil(5% of N) 'major', up to ceil(20% of
--- N) 'ordinary', the rest 'small'. Orders count once per order_id.
--- Parameters: site String, date_from DateTime, date_to DateTime (exclusive)
+-- at least one order in the period; see period_customers) are ranked by revenue, highest first,
+-- ties by person key: ranks 1..ceil(1% of N) are 'vip', up to ceil(5% of N) 'major', up to
+-- ceil(20% of N) 'ordinary', the rest 'small'. Orders count once per order_id.
+-- Parameters: site String, date_from DateTime, date_to DateTime (exclusive; site time zone)
 -- Columns:
 --   tier             'vip', 'major', 'ordinary', 'small' (every tier is listed)
 --   customers        persons in the tier
@@ -14,11 +14,9 @@
 CREATE OR REPLACE VIEW clickstream.value_pyramid AS
 WITH per_customer AS
 (
-    SELECT person, sum(revenue) AS revenue, count() AS orders
-    FROM clickstream.orders
-    WHERE site_id = {site:String}
-      AND ordered_at >= {date_from:DateTime} AND ordered_at < {date_to:DateTime}
-    GROUP BY person
+    SELECT person, revenue, orders
+    FROM clickstream.period_customers(
+        site = {site:String}, date_from = {date_from:DateTime}, date_to = {date_to:DateTime})
 ),
 ranked AS
 (
@@ -44,10 +42,10 @@ SELECT
     t.tier AS tier,
     toUInt64(coalesce(x.customers, 0)) AS customers,
     toDecimal128(coalesce(x.revenue, 0), 4) AS revenue,
-    toFloat64(if((SELECT sum(revenue) FROM per_customer) = 0, 0,
-                 toFloat64(revenue) / toFloat64((SELECT sum(revenue) FROM per_customer))))
+    toFloat64(if(total.revenue = 0, 0, toFloat64(revenue) / toFloat64(total.revenue)))
         AS revenue_share,
     toDecimal128(if(coalesce(x.orders, 0) = 0, 0, revenue / x.orders), 4) AS avg_order_value
 FROM (SELECT arrayJoin(['vip', 'major', 'ordinary', 'small']) AS tier) AS t
 LEFT JOIN tiers AS x ON x.tier = t.tier
+CROSS JOIN (SELECT sum(revenue) AS revenue FROM per_customer) AS total
 ORDER BY indexOf(['vip', 'major', 'ordinary', 'small'], tier);
