@@ -48,7 +48,8 @@ VIEWS = {
 
 
 def test_there_is_a_dashboard_for_each_area() -> None:
-    assert {"funnel", "stages", "lifecycle", "pipeline"} <= set(DASHBOARDS)
+    areas = {"funnel", "stages", "lifecycle", "sources", "cohorts", "products", "pipeline"}
+    assert areas <= set(DASHBOARDS)
 
 
 def test_uids_and_titles_are_unique_and_stable() -> None:
@@ -197,4 +198,8 @@ def test_the_views_the_dashboards_name_exist() -> None:
         for view, _ in _view_calls(query.target["rawSql"])
     }
     assert named <= VIEWS
-    assert {"funnel", "value_pyramid", "lifecycle_segments", "cart_abandonment"} <= named
+    spec = {"funnel", "order_count_distribution", "value_pyramid", "lifecycle_segments"}
+    spec |= {"cart_abandonment", "lifecycle_movement", "rfm_summary", "acquisition_sources"}
+    spec |= {"acquisition_sources_compare", "cohort_retention", "product_stats"}
+    spec |= {"products_bought_together", "recently_viewed_products"}
+    assert spec <= named, spec - named
