@@ -60,8 +60,8 @@ def cpu_seconds(pid: int) -> float:
 
 
 def _milliseconds(text: str) -> float:
-    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()  # wrk: "850.00us", "1.02m"
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
 def run_wrk(wrk: str, url: str, batch: int, pid: int, target: str, seconds: int) -> Figures:

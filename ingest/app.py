@@ -19,16 +19,17 @@ from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
 
 from ingest import cors, openapi, static_routes
-from ingest.body import BodyError, read_json
+from ingest.body import BodyError, parse_json, read_body
 from ingest.fast_path import FastPath
-from ingest.intake import Intake, now_utc, take
+from ingest.intake import now_utc, take, take_valid, validate_batch
 from ingest.keys import write_key_of
 from ingest.ratelimit import RateLimiter
-from ingest.record import RequestContext, partition_key
+from ingest.record import RECORD_COLUMNS, RequestContext, row_partition_key
 from ingest.settings import CollectorSettings
 from ingest.spool import SpoolFull
 from schemas import json_schema
-from schemas.messages import pack
+from schemas.event import Event
+from schemas.messages import pack, pack_rows
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 HOT_PATHS = ("/v1/batch", "/v1/track", "/v1/page", "/v1/identify")
@@ -122,8 +123,15 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
             raise ApiError(429, "rate limit exceeded", {"Retry-After": str(wait)})
 
     async def accept(
-        request: Request, body: Any, messages: list[Any], source: str, call: str | None = None
+        request: Request,
+        body: Any,
+        messages: list[Any] | list[Event],
+        source: str,
+        call: str | None = None,
+        validated_from: bytes | None = None,
     ) -> Response:
+        """Take `messages` from `body`: raw messages, or the Events `validate_batch` made of the
+        bytes `validated_from`."""
         check_limit(ip_limiter, client_ip(request))
         site = resolve_site(request, body)
         check_limit(key_limiter, site)
@@ -140,8 +148,12 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
             historical=historical,
             keep_ip_prefix=settings.keep_ip_prefix,
         )
-        intake: Intake = take(messages, context, call)
-        out = pack(settings.topic, intake.records, partition_key)
+        intake = None if validated_from is None else take_valid(messages, context)
+        if intake is None:
+            if validated_from is not None:  # a row failed: the careful path names the event
+                messages = json_of(validated_from)
+            intake = take(messages, context, call)
+        out = pack_rows(settings.topic, RECORD_COLUMNS, intake.rows, row_partition_key)
         out += pack(settings.dead_letter_topic, intake.dead_letters, lambda _: site.encode())
         try:
             await sink.write(out)
@@ -149,25 +161,36 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
             raise ApiError(
                 503, "temporarily unable to store events; retry later", {"Retry-After": "5"}
             ) from error
-        accepted_total.labels(site, source).inc(len(intake.records))
-        rejected_total.labels(site).inc(len(intake.rejections))
+        accepted_total.labels(site, source).inc(len(intake.rows))
+        if intake.rejections:
+            rejected_total.labels(site).inc(len(intake.rejections))
         status = 400 if intake.rejections and not intake.records else 200
         requests_total.labels(str(status)).inc()
         return _json(
-            {"accepted": len(intake.records), "rejected": [r.as_json() for r in intake.rejections]},
+            {"accepted": len(intake.rows), "rejected": [r.as_json() for r in intake.rejections]},
             status,
             headers,
         )
 
-    async def body_of(request: Request) -> Any:
+    async def body_of(request: Request) -> bytes:
         try:
-            return await read_json(request, settings.max_body_bytes)
+            return await read_body(request, settings.max_body_bytes)
+        except BodyError as error:
+            raise ApiError(error.status, error.message) from error
+
+    def json_of(raw: bytes) -> Any:
+        try:
+            return parse_json(raw)
         except BodyError as error:
             raise ApiError(error.status, error.message) from error
 
     @app.post("/v1/batch", summary="Send a batch of events (native or Segment format)")
     async def batch(request: Request) -> Response:
-        body = await body_of(request)
+        raw = await body_of(request)
+        events = validate_batch(raw) if raw.lstrip()[:1] == b"[" else None
+        if events is not None:
+            return await accept(request, None, events, "batch", validated_from=raw)
+        body = json_of(raw)
         if isinstance(body, list):
             messages = body
         elif isinstance(body, dict) and isinstance(body.get("batch"), list):
@@ -187,7 +210,7 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
     for path, call in SINGLE_CALLS.items():
 
         async def single(request: Request, call: str = call) -> Response:
-            body = await body_of(request)
+            body = json_of(await body_of(request))
             if not isinstance(body, dict):
                 raise ApiError(400, "body must be one event object")
             message = {key: value for key, value in body.items() if key != "writeKey"}

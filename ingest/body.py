@@ -49,7 +49,8 @@ def decompress(body: bytes, encoding: str, limit: int) -> bytes:
     return data
 
 
-async def read_json(request: Request, limit: int) -> Any:
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body's bytes, decompressed; refuses other media types, oversized and empty bodies."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type not in JSON_TYPES:
         raise BodyError(
@@ -59,7 +60,15 @@ async def read_json(request: Request, limit: int) -> Any:
     body = decompress(body, request.headers.get("content-encoding", ""), limit)
     if not body.strip():
         raise BodyError(400, "body is empty")
+    return body
+
+
+def parse_json(body: bytes) -> Any:
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError as error:
         raise BodyError(400, f"body is not valid JSON: {error}") from error
+
+
+async def read_json(request: Request, limit: int) -> Any:
+    return parse_json(await read_body(request, limit))

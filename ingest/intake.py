@@ -1,6 +1,13 @@
-"""Validate and enrich the events of one request. Good events become records for Kafka; each bad
+"""Validate and enrich the events of one request. Good events become rows for Kafka; each bad
 one becomes a rejection (index, field, reason) for the response and a dead letter with the same
-reason. One bad event never sinks the good ones."""
+reason. One bad event never sinks the good ones.
+
+Two ways in, one model. The usual body, a JSON array of valid native events, is validated whole
+by pydantic-core straight from the bytes (`validate_batch`: parsing and checking in Rust, about
+half the cost of orjson + a model per dict). Anything else, or any failure, takes `take`, which
+translates Segment messages and names every problem per event. Both end in the same `Event`
+model and the same `RowMaker`; tests hold the two ways to the same output.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +17,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from ingest.record import RequestContext, build_record
+from ingest.record import RECORD_COLUMNS, RequestContext, RowMaker
 from ingest.segment import SegmentError, is_segment, to_native
 from schemas.errors import field_errors
 from schemas.event import Event
@@ -41,9 +48,16 @@ class Rejection:
 
 @dataclass
 class Intake:
-    records: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)  # values in RECORD_COLUMNS order
     rejections: list[Rejection] = field(default_factory=list)
     dead_letters: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(RECORD_COLUMNS, row, strict=True)) for row in self.rows]
+
+
+_BATCH = TypeAdapter(list[Event])
 
 
 def _text(value: Any) -> str:
@@ -65,8 +79,27 @@ def _dead_letter(raw: Any, rejection: Rejection, context: RequestContext) -> dic
     }
 
 
+def validate_batch(body: bytes) -> list[Event] | None:
+    """The events of a body that is a JSON array of valid native events; None otherwise."""
+    try:
+        return _BATCH.validate_json(body)
+    except ValidationError:
+        return None
+
+
+def take_valid(events: list[Event], context: RequestContext) -> Intake | None:
+    """Rows of events that passed `validate_batch`; None if any row cannot be built (then
+    `take` names the event)."""
+    maker = RowMaker(context)
+    try:
+        return Intake(rows=[maker.row(event) for event in events])
+    except Exception:  # noqa: BLE001 - `take` reports it per event
+        return None
+
+
 def take(messages: list[Any], context: RequestContext, call: str | None = None) -> Intake:
     intake = Intake()
+    maker = RowMaker(context)
     for index, raw in enumerate(messages):
         problems: list[tuple[str, str]] = []
         event_id = event_type = ""
@@ -78,7 +111,7 @@ def take(messages: list[Any], context: RequestContext, call: str | None = None) 
             try:
                 native = to_native(raw, call) if call or is_segment(raw) else raw
                 event = Event.model_validate(native)
-                intake.records.append(build_record(event, context))
+                intake.rows.append(maker.row(event))
                 continue
             except SegmentError as error:
                 problems.append((error.field, error.reason))

@@ -1,20 +1,78 @@
 """Build the stored record of an accepted event: the row of `clickstream.events`, as the JSON
-object that travels through Kafka (or the spool) to the loader. Column names are the table's."""
+array that travels through Kafka (or the spool) to the loader (`RECORD_COLUMNS` name its values;
+`build_record` gives the same as a dict). Column names are the table's.
+
+The collector builds rows for every event it accepts, so `RowMaker` works out what is the same
+for all events of a request once (receipt time, user agent, IP prefix) and keeps per-event work
+to integer time arithmetic, cached lookups and one list.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 import orjson
 
-from ingest.clock import event_time
-from ingest.enrich import Traffic, classify_traffic, parse_user_agent, truncate_ip
+from ingest.clock import EventTime, epoch_ms, event_time, time_text
+from ingest.enrich import Device, Traffic, classify_traffic, parse_user_agent, truncate_ip
 from ingest.enrich.traffic import UTM_FIELDS
-from schemas.event import Event
+from schemas.event import Event, Item
+
+RECORD_COLUMNS: tuple[str, ...] = (
+    "event_id",
+    "site_id",
+    "type",
+    "event_name",
+    "anonymous_id",
+    "user_id",
+    "session_id",
+    "ts",
+    "client_ts",
+    "sent_at",
+    "received_at",
+    "clock_skew_ms",
+    "is_late",
+    "url",
+    "path",
+    "title",
+    "referrer",
+    "referrer_domain",
+    "channel",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "click_id",
+    "screen_width",
+    "screen_height",
+    "language",
+    "browser",
+    "browser_version",
+    "os",
+    "os_version",
+    "device_class",
+    "is_bot",
+    "ip_prefix",
+    "product_id",
+    "category",
+    "price",
+    "quantity",
+    "currency",
+    "order_id",
+    "revenue",
+    "items.product_id",
+    "items.category",
+    "items.price",
+    "items.quantity",
+    "properties",
+    "source",
+)
+ZERO_MONEY = "0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +86,6 @@ class RequestContext:
     keep_ip_prefix: bool = True  # False drops even the truncated address
 
 
-def _time_text(value: datetime) -> str:
-    """UTC time as ClickHouse reads DateTime64(3): "2026-03-01 10:00:00.123"."""
-    return value.astimezone(UTC).isoformat(sep=" ", timespec="milliseconds")[:23]
-
-
 @lru_cache(maxsize=65_536)
 def _traffic(url: str, referrer: str, utm: tuple[str, str, str, str, str]) -> Traffic:
     """Page URLs and referrers repeat across visitors: classify each combination once."""
@@ -40,88 +93,137 @@ def _traffic(url: str, referrer: str, utm: tuple[str, str, str, str, str]) -> Tr
 
 
 def _money(value: Decimal | None) -> str:
-    return str(value if value is not None else Decimal(0))
-
-
-def _quantity(event: Event) -> int:
-    if event.quantity is not None:
-        return event.quantity
-    return 1 if event.product_id else 0  # one unit of a named product unless told otherwise
+    return ZERO_MONEY if value is None else str(value)
 
 
 def _property_text(value: Any) -> str:
     return value if isinstance(value, str) else orjson.dumps(value).decode()
 
 
-def build_record(event: Event, context: RequestContext) -> dict[str, Any]:
-    times = event_time(event.ts, event.sent_at, context.received_at, context.historical)
-    device = parse_user_agent(event.user_agent or context.user_agent)
-    traffic = _traffic(
-        event.url,
-        event.referrer,
-        (event.utm_source, event.utm_medium, event.utm_campaign, event.utm_term, event.utm_content),
+class RowMaker:
+    """Rows of the events of one request."""
+
+    __slots__ = ("context", "received_ms", "received_text", "device", "ip_prefix")
+
+    def __init__(self, context: RequestContext) -> None:
+        self.context = context
+        self.received_ms = epoch_ms(context.received_at)
+        self.received_text = time_text(self.received_ms)
+        self.device: Device = parse_user_agent(context.user_agent)
+        self.ip_prefix = truncate_ip(context.ip) if context.keep_ip_prefix else ""
+
+    def row(self, event: Event) -> list[Any]:
+        """The values of `RECORD_COLUMNS` for one event."""
+        context = self.context
+        ts, sent_at = event.ts, event.sent_at
+        sent_ms = None if sent_at is None else epoch_ms(sent_at)
+        if ts is None and not context.historical:  # the common case of no client clock
+            times = EventTime(self.received_ms, self.received_ms, 0, False)
+            ts_text = client_ts_text = self.received_text
+        else:
+            times = event_time(
+                None if ts is None else epoch_ms(ts), sent_ms, self.received_ms, context.historical
+            )
+            ts_text = time_text(times.ts)
+            client_ts_text = ts_text if times.client_ts == times.ts else time_text(times.client_ts)
+        device = self.device if not event.user_agent else parse_user_agent(event.user_agent)
+        traffic = _traffic(
+            event.url,
+            event.referrer,
+            (
+                event.utm_source,
+                event.utm_medium,
+                event.utm_campaign,
+                event.utm_term,
+                event.utm_content,
+            ),
+        )
+        ip_prefix = self.ip_prefix
+        if event.ip is not None:
+            ip_prefix = truncate_ip(str(event.ip)) if context.keep_ip_prefix else ""
+        event_type = event.type
+        product_id = event.product_id
+        items = event.items
+        properties = event.properties
+        quantity = event.quantity
+        if event_type == "order":
+            order_id = event.order_id or str(event.event_id)  # counted once, by its event
+            revenue = str(event.order_revenue())
+        else:
+            order_id, revenue = event.order_id, _money(event.revenue)
+        return [
+            str(event.event_id),
+            context.site_id,
+            event_type,
+            event.event_name or event_type,
+            event.anonymous_id or "",
+            event.user_id or "",
+            event.session_id or "",
+            ts_text,
+            client_ts_text,
+            None if sent_ms is None else time_text(sent_ms),
+            self.received_text,
+            times.clock_skew_ms,
+            int(times.is_late),
+            event.url,
+            event.path,
+            event.title,
+            event.referrer,
+            traffic.referrer_domain,
+            traffic.channel,
+            traffic.utm_source,
+            traffic.utm_medium,
+            traffic.utm_campaign,
+            traffic.utm_term,
+            traffic.utm_content,
+            traffic.click_id,
+            event.screen_width,
+            event.screen_height,
+            event.language,
+            *device.columns,
+            ip_prefix,
+            product_id,
+            event.category,
+            _money(event.price),
+            # one unit of a named product unless told otherwise
+            quantity if quantity is not None else (1 if product_id else 0),
+            event.currency or "",
+            order_id,
+            revenue,
+            *(_item_columns(items) if items else ([], [], [], [])),
+            {key: _property_text(value) for key, value in properties.items()} if properties else {},
+            context.source,
+        ]
+
+
+def _item_columns(items: list[Item]) -> tuple[list[Any], ...]:
+    return (
+        [item.product_id for item in items],
+        [item.category for item in items],
+        [str(item.price) for item in items],
+        [item.quantity for item in items],
     )
-    client_ip = str(event.ip) if event.ip is not None else context.ip
-    order_id = event.order_id
-    if event.type == "order" and not order_id:
-        order_id = str(event.event_id)  # an order without an id counts once, by its event
-    return {
-        "event_id": str(event.event_id),
-        "site_id": context.site_id,
-        "type": event.type,
-        "event_name": event.event_name or event.type,
-        "anonymous_id": event.anonymous_id or "",
-        "user_id": event.user_id or "",
-        "session_id": event.session_id or "",
-        "ts": _time_text(times.ts),
-        "client_ts": _time_text(times.client_ts),
-        "sent_at": _time_text(event.sent_at) if event.sent_at else None,
-        "received_at": _time_text(context.received_at),
-        "clock_skew_ms": times.clock_skew_ms,
-        "is_late": int(times.is_late),
-        "url": event.url,
-        "path": event.path,
-        "title": event.title,
-        "referrer": event.referrer,
-        "referrer_domain": traffic.referrer_domain,
-        "channel": traffic.channel,
-        "utm_source": traffic.utm_source,
-        "utm_medium": traffic.utm_medium,
-        "utm_campaign": traffic.utm_campaign,
-        "utm_term": traffic.utm_term,
-        "utm_content": traffic.utm_content,
-        "click_id": traffic.click_id,
-        "screen_width": event.screen_width,
-        "screen_height": event.screen_height,
-        "language": event.language,
-        "browser": device.browser,
-        "browser_version": device.browser_version,
-        "os": device.os,
-        "os_version": device.os_version,
-        "device_class": device.device_class,
-        "is_bot": int(device.is_bot),
-        "ip_prefix": truncate_ip(client_ip) if context.keep_ip_prefix else "",
-        "product_id": event.product_id,
-        "category": event.category,
-        "price": _money(event.price),
-        "quantity": event.quantity
-        if event.quantity is not None
-        else (1 if event.product_id else 0),
-        "currency": event.currency or "",
-        "order_id": order_id,
-        "revenue": _money(event.order_revenue())
-        if event.type == "order"
-        else _money(event.revenue),
-        "items.product_id": [item.product_id for item in event.items],
-        "items.category": [item.category for item in event.items],
-        "items.price": [str(item.price) for item in event.items],
-        "items.quantity": [item.quantity for item in event.items],
-        "properties": {key: _property_text(value) for key, value in event.properties.items()},
-        "source": context.source,
-    }
+
+
+def build_record(event: Event, context: RequestContext) -> dict[str, Any]:
+    """The stored record of one event as a dict (column -> value)."""
+    return dict(zip(RECORD_COLUMNS, RowMaker(context).row(event), strict=True))
 
 
 def partition_key(record: dict[str, Any]) -> bytes:
     """One visitor's events share a key, so they stay in one partition, in order."""
-    visitor = record["anonymous_id"] or "u:" + record["user_id"]
-    return f"{record['site_id']}/{visitor}".encode()
+    return visitor_key(record["site_id"], record["anonymous_id"], record["user_id"])
+
+
+def row_partition_key(row: list[Any]) -> bytes:
+    """`partition_key` of a row (values in `RECORD_COLUMNS` order)."""
+    return visitor_key(row[_SITE], row[_ANONYMOUS_ID], row[_USER_ID])
+
+
+def visitor_key(site_id: str, anonymous_id: str, user_id: str) -> bytes:
+    return f"{site_id}/{anonymous_id or 'u:' + user_id}".encode()
+
+
+_SITE, _ANONYMOUS_ID, _USER_ID = (
+    RECORD_COLUMNS.index(name) for name in ("site_id", "anonymous_id", "user_id")
+)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from schemas.event import NO_CONTROL_CHARS_PATTERN
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -28,5 +30,7 @@ def field_errors(error: ValidationError) -> list[FieldError]:
     found = []
     for detail in error.errors(include_url=False, include_input=False):
         reason = detail["msg"].removeprefix("Value error, ")
+        if detail.get("ctx", {}).get("pattern") == NO_CONTROL_CHARS_PATTERN:
+            reason = "must not contain control characters"
         found.append(FieldError(field=_path(detail["loc"]), reason=reason))
     return found

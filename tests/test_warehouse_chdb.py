@@ -192,3 +192,20 @@ def test_parameter_values_arrive_intact(
         "SELECT {v:" + type_name + "} AS v", {"v": value}
     ).scalar()
     assert echoed == value
+
+
+def test_packed_rows_fill_low_cardinality_columns(migrated_chdb: Warehouse) -> None:
+    # insert_packed reads LowCardinality columns as plain strings and converts whole columns.
+    body = b'["event_id","site_id","type","ts","channel","source"]\n' + b"\n".join(
+        b'["%s","packed-site","page_view","2026-03-01 10:00:00.000","%s","batch"]'
+        % (str(uuid.uuid4()).encode(), channel)
+        for channel in (b"direct", b"search", b"direct")
+    )
+    assert migrated_chdb.insert_packed("clickstream.events", body) == 3
+    rows = migrated_chdb.query(
+        "SELECT channel, count() FROM clickstream.events WHERE site_id = 'packed-site' "
+        "GROUP BY channel ORDER BY channel"
+    ).rows
+    assert rows == [("direct", 2), ("search", 1)]
+    with pytest.raises(WarehouseError, match="no columns"):
+        migrated_chdb.insert_packed("clickstream.events", b'["no_such_column"]\n["x"]')

@@ -54,6 +54,18 @@ class Device:
     device_class: str  # "desktop", "mobile", "tablet", "bot" or "other"
     is_bot: bool
 
+    @property
+    def columns(self) -> tuple[str, str, str, str, str, int]:
+        """browser, browser_version, os, os_version, device_class, is_bot as stored."""
+        return (
+            self.browser,
+            self.browser_version,
+            self.os,
+            self.os_version,
+            self.device_class,
+            int(self.is_bot),
+        )
+
 
 UNKNOWN = Device("", "", "", "", "other", False)
 
