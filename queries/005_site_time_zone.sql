@@ -4,10 +4,11 @@
 -- Parameters: site String
 -- Columns:
 --   time_zone  IANA time zone name
--- Other views read it as a scalar, guarded against '': ClickHouse analyses a scalar subquery
--- with default values before it runs it, and '' is not a time zone.
+-- Other views read it as a scalar, guarded against '' (ClickHouse analyses a scalar subquery
+-- with default values before it runs it, and '' is not a time zone) and against NULL (a scalar
+-- subquery's type is Nullable, which would make every column derived from it Nullable):
 --   (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
---   if(site_tz_raw = '', 'UTC', site_tz_raw) AS tz,
+--   ifNull(nullIf(site_tz_raw, ''), 'UTC') AS tz,
 --   toDateTime64(toString({date_from:DateTime}), 3, tz) AS period_start  -- the shop's midnight
 CREATE OR REPLACE VIEW clickstream.site_time_zone AS
 SELECT if(zone = '', 'UTC', zone) AS time_zone
