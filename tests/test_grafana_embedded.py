@@ -41,15 +41,7 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedProce
     process = EmbeddedProcess(tmp_path_factory.mktemp("grafana-embedded"))
     process.start()
     try:
-        for start in range(0, len(events), 500):
-            answer = httpx.post(
-                process.url + "/v1/batch",
-                json={"batch": events[start : start + 500], "historical": True},
-                headers={"X-Write-Key": "shop-key"},
-                timeout=60,
-            )
-            assert answer.status_code == 200 and not answer.json()["rejected"], answer.text
-        process.wait_loaded()
+        process.load_history(events)
         yield process
     finally:
         process.stop()

@@ -43,15 +43,7 @@ def service(
     process = EmbeddedProcess(tmp_path_factory.mktemp("sql-endpoint"))
     process.start()
     try:
-        for start in range(0, len(events), 500):
-            response = httpx.post(
-                process.url + "/v1/batch",
-                json={"batch": events[start : start + 500], "historical": True},
-                headers={"X-Write-Key": "shop-key"},
-                timeout=60,
-            )
-            assert response.status_code == 200 and not response.json()["rejected"]
-        process.wait_loaded()
+        process.load_history(events)
         yield process
     finally:
         process.stop()
@@ -235,6 +227,15 @@ def test_answers_are_compressed_when_asked(service: EmbeddedProcess) -> None:
 # --- clickhouse-connect ----------------------------------------------------------------------
 
 
+STRING_CHOICES = {
+    "compare_to": "month",
+    "cohort_by": "first_visit",
+    "grain": "month",
+    "bucket": "day",
+    "dimension": "all",
+}
+
+
 def view_call(name: str, create_query: str) -> tuple[str, dict[str, Any]]:
     """A query of the view and values for its `{name:Type}` parameters, if it has any."""
     placeholders = dict(re.findall(r"\{(\w+):(\w+)\}", create_query))
@@ -246,8 +247,8 @@ def view_call(name: str, create_query: str) -> tuple[str, dict[str, Any]]:
             values[parameter] = PERIOD["date_to"]
         elif type_name.startswith(("UInt", "Int")):
             values[parameter] = 7 * 86400 if "second" in parameter else 30
-        elif type_name == "String":
-            values[parameter] = "shop"
+        elif type_name == "String":  # a choice where the view takes one, else the site
+            values[parameter] = STRING_CHOICES.get(parameter, "shop")
         else:
             raise AssertionError(f"no test value for {name}'s parameter {parameter} {type_name}")
     call = ", ".join(f"{key} = {{{key}:{kind}}}" for key, kind in placeholders.items())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import clickhouse_connect
 import httpx
@@ -43,6 +44,19 @@ class EmbeddedProcess(CollectorProcess):
             auth=(SQL_USER, SQL_PASSWORD),
             timeout=60,
         )
+
+    def load_history(self, events: list[dict[str, Any]], write_key: str = "shop-key") -> None:
+        """Send past events as a historical import (500 a request), then wait until they are
+        all in ClickHouse."""
+        for start in range(0, len(events), 500):
+            response = httpx.post(
+                self.url + "/v1/batch",
+                json={"batch": events[start : start + 500], "historical": True},
+                headers={"X-Write-Key": write_key},
+                timeout=60,
+            )
+            assert response.status_code == 200 and not response.json()["rejected"], response.text
+        self.wait_loaded()
 
     def wait_loaded(self, timeout: float = 60) -> None:
         """Until the spool is empty: every acknowledged event is in ClickHouse."""
