@@ -99,14 +99,18 @@ class KafkaWorker:
                 self.batch.add(
                     SourceMessage(record.topic, record.partition, record.offset, record.value)
                 )
+                if self._full():  # a poll can bring more than one batch
+                    self.flush(reason="batch full")
         if not len(self.batch):
             self.batch_started = time.monotonic()
-        elif (
+        elif time.monotonic() - self.batch_started >= self.settings.batch_seconds:
+            self.flush(reason="batch due")
+
+    def _full(self) -> bool:
+        return (
             self.batch.rows >= self.settings.batch_rows
             or self.batch.size_bytes >= self.settings.batch_bytes
-            or time.monotonic() - self.batch_started >= self.settings.batch_seconds
-        ):
-            self.flush(reason="batch full or due")
+        )
 
     def flush(self, reason: str, commit_async: bool = False) -> None:
         """Store the pending batch (retrying while ClickHouse is away), then commit offsets."""

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from kafka import KafkaProducer
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.errors import KafkaError
 
 from clickstream.kafka_topics import ensure_topics
 from clickstream.warehouse import Warehouse
@@ -31,6 +32,41 @@ def topics(kafka_broker: KafkaBroker) -> tuple[str, str]:
     events, letters = f"events-{name}", f"letters-{name}"
     ensure_topics(kafka_broker.bootstrap, {events: 4, letters: 1})
     return events, letters
+
+
+def end_offsets_total(bootstrap: str, topic: str) -> int:
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap)
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+        return sum(consumer.end_offsets(partitions).values())
+    finally:
+        consumer.close()
+
+
+def committed_total(bootstrap: str, group: str, topic: str) -> int:
+    """Messages of `topic` the group has committed (stored in ClickHouse, then committed)."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        for _ in range(50):
+            try:
+                offsets = admin.list_group_offsets(group).get(group, {})
+                break
+            except KafkaError as error:  # coordinator moving or loading: ask again
+                if not error.retriable:
+                    raise
+                time.sleep(0.2)
+        else:
+            return 0  # no coordinator for the group yet: nothing committed
+    finally:
+        admin.close()
+    return sum(o.offset for tp, o in offsets.items() if tp.topic == topic and o.offset > 0)
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 180.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
 
 
 def produce(bootstrap: str, messages: list[tuple[str, bytes, bytes]]) -> None:
@@ -191,29 +227,33 @@ def test_worker_killed_mid_batch_then_restarted_counts_exactly_n(
         "CLICKSTREAM_DATA_DIR": str(tmp_path),
     }
     env |= {"CLICKSTREAM_TOPIC": topics[0], "CLICKSTREAM_DEAD_LETTER_TOPIC": topics[1]}
+    group = f"kill-{topics[0]}"
     command = [
         sys.executable,
         "-m",
         "clickstream",
         "worker",
         "--group",
-        f"kill-{topics[0]}",
+        group,
         "--batch-rows",
-        "2000",
+        "200",  # many small batches: the kills land in the middle of the work
         "--batch-seconds",
         "0.2",
     ]
-    for delay in (2.5, 3.5):  # killed twice, at different points of its work
+    total = end_offsets_total(kafka_broker.bootstrap, topics[0])
+    for _ in range(2):  # killed twice, each time after it stored some batches, not all
+        before = committed_total(kafka_broker.bootstrap, group, topics[0])
         process = subprocess.Popen(
             command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        time.sleep(delay)
+        wait_for(lambda b=before: committed_total(kafka_broker.bootstrap, group, topics[0]) > b)
         process.kill()
         process.wait()
+    assert committed_total(kafka_broker.bootstrap, group, topics[0]) < total
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    time.sleep(12)
+    wait_for(lambda: committed_total(kafka_broker.bootstrap, group, topics[0]) == total)
     process.terminate()
     assert process.wait(timeout=60) == 0
     assert _count_in_subprocess(data_dir) == (len(records), len(records))
