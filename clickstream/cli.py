@@ -257,8 +257,11 @@ def worker(
     batch_rows: Annotated[int, typer.Option(min=1, help="Events per insert (at most).")] = 50_000,
     batch_seconds: Annotated[float, typer.Option(help="Longest wait before an insert.")] = 1.0,
     metrics_port: Annotated[
-        int | None, typer.Option(help="Serve Prometheus metrics on 127.0.0.1:PORT.")
+        int | None, typer.Option(help="Serve Prometheus metrics on METRICS_HOST:PORT.")
     ] = None,
+    metrics_host: Annotated[
+        str, typer.Option(help="Address for the metrics (0.0.0.0 in a container).")
+    ] = "127.0.0.1",
 ) -> None:
     """Run a stream worker: Kafka -> ClickHouse, offsets committed after each stored batch."""
     import signal
@@ -277,7 +280,7 @@ def worker(
     ensure_topics(settings.kafka, {settings.topic: 6, settings.dead_letter_topic: 1})
     metrics = WorkerMetrics()
     if metrics_port:
-        start_http_server(metrics_port, addr="127.0.0.1", registry=metrics.registry)
+        start_http_server(metrics_port, addr=metrics_host, registry=metrics.registry)
     stream_worker = KafkaWorker(
         WorkerSettings(
             settings.kafka,
