@@ -121,11 +121,13 @@ fn string(raw: &RawValue) -> Option<Cow<'_, str>> {
 /// `_Text(max_length, min_length)`: no control characters but tab, length in characters.
 fn text(raw: &RawValue, min_length: usize, max_length: usize) -> Option<Cow<'_, str>> {
     let value = string(raw)?;
-    let ok = value
-        .bytes()
-        .all(|b| b == b'\t' || (b >= 0x20 && b != 0x7f));
-    let length = value.chars().count();
-    (ok && (min_length..=max_length).contains(&length)).then_some(value)
+    // one pass: control characters (tab allowed) and the length in characters (UTF-8 lead bytes)
+    let (mut control, mut length) = (false, 0);
+    for &byte in value.as_bytes() {
+        control |= (byte < 0x20 && byte != b'\t') || byte == 0x7f;
+        length += usize::from(byte & 0xc0 != 0x80);
+    }
+    (!control && (min_length..=max_length).contains(&length)).then_some(value)
 }
 
 /// A text field with a default: absent is `default`, null is invalid.
@@ -193,7 +195,7 @@ fn timestamp(raw: Raw<'_>) -> Option<Option<i64>> {
 }
 
 /// `UUID` as `str(UUID)`: only the hyphenated 36-character form is taken here.
-fn uuid(raw: &RawValue) -> Option<String> {
+fn uuid(raw: &RawValue) -> Option<Cow<'_, str>> {
     let value = string(raw)?;
     let bytes = value.as_bytes();
     let ok = bytes.len() == 36
@@ -201,7 +203,14 @@ fn uuid(raw: &RawValue) -> Option<String> {
             8 | 13 | 18 | 23 => byte == b'-',
             _ => byte.is_ascii_hexdigit(),
         });
-    ok.then(|| value.to_ascii_lowercase())
+    if !ok {
+        return None;
+    }
+    Some(if bytes.iter().any(u8::is_ascii_uppercase) {
+        Cow::Owned(value.to_ascii_lowercase())
+    } else {
+        value
+    })
 }
 
 /// `^[a-z][a-z0-9_]{0,63}$`
@@ -224,7 +233,7 @@ pub struct Item<'a> {
 
 /// An event that passed every rule, its values read.
 pub struct Event<'a> {
-    pub event_id: String,
+    pub event_id: Cow<'a, str>,
     pub event_type: Cow<'a, str>,
     pub event_name: Option<Cow<'a, str>>,
     pub anonymous_id: Option<Cow<'a, str>>,

@@ -96,7 +96,7 @@ struct Request<'a> {
     site: &'a str,
     received_ms: i64,
     received_text: Vec<u8>,
-    device: Device,
+    device: Vec<u8>, // the device columns, written once
     ip_prefix: &'a str,
     historical: bool,
     source: &'a str,
@@ -129,14 +129,50 @@ fn money_text(out: &mut Vec<u8>, value: Option<Money>) {
     }
 }
 
-fn time(out: &mut Vec<u8>, milliseconds: i64) -> Option<()> {
-    if !clock::has_text(milliseconds) {
-        return None;
+/// `time_text` as a JSON string; the "date time" part of the last few seconds written is kept
+/// (an event's times and the receipt are usually a handful of seconds), as clock.py caches it.
+#[derive(Default)]
+struct Times {
+    seconds: [Option<i64>; 4],
+    texts: [[u8; 19]; 4],
+    next: usize,
+}
+
+impl Times {
+    fn write(&mut self, out: &mut Vec<u8>, milliseconds: i64) -> Option<()> {
+        if !clock::has_text(milliseconds) {
+            return None;
+        }
+        let second = milliseconds.div_euclid(1000);
+        let slot = match self
+            .seconds
+            .iter()
+            .position(|&cached| cached == Some(second))
+        {
+            Some(slot) => slot,
+            None => {
+                let slot = self.next;
+                self.next = (slot + 1) % self.seconds.len();
+                let mut text = Vec::with_capacity(23);
+                clock::time_text(&mut text, second * 1000);
+                self.texts[slot].copy_from_slice(&text[..19]);
+                self.seconds[slot] = Some(second);
+                slot
+            }
+        };
+        let milli = milliseconds.rem_euclid(1000) as u32;
+        out.push(b'"');
+        out.extend_from_slice(&self.texts[slot]);
+        let digit = |value: u32| b'0' + (value % 10) as u8;
+        out.extend_from_slice(&[
+            b'.',
+            digit(milli / 100),
+            digit(milli / 10),
+            digit(milli),
+            b'"',
+        ]);
+        Some(())
     }
-    out.push(b'"');
-    clock::time_text(out, milliseconds);
-    out.push(b'"');
-    Some(())
 }
 
 fn text(out: &mut Vec<u8>, value: &str) {
@@ -164,31 +200,46 @@ fn list<T>(
     out.extend_from_slice(b"],");
 }
 
+/// The device columns as they sit in a row (browser ... is_bot, each followed by a comma).
+fn device_columns(device: &Device) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64);
+    let (browser, browser_version, os, os_version, device_class, is_bot) = device;
+    for value in [browser, browser_version, os, os_version, device_class] {
+        text(&mut out, value);
+    }
+    int(&mut out, *is_bot);
+    out
+}
+
 impl Packer {
-    fn traffic<'a>(
-        &self,
-        py: Python<'_>,
-        event: &'a Event<'a>,
-    ) -> PyResult<Option<TrafficColumns>> {
+    /// referrer_domain, channel, the five UTM values and click_id: ported, or from Python.
+    fn traffic<'a>(&self, py: Python<'_>, event: &'a Event<'a>) -> PyResult<[Cow<'a, str>; 8]> {
         let utm: [&str; 5] = std::array::from_fn(|index| event.utm[index].as_ref());
         if let Some(found) = self.rules.classify(&event.url, &event.referrer, utm) {
-            let [source, medium, campaign, term, content] = found.utm.map(Cow::into_owned);
-            return Ok(Some((
-                found.referrer_domain.into_owned(),
-                found.channel.to_owned(),
+            let [source, medium, campaign, term, content] = found.utm;
+            let channel = Cow::Borrowed(found.channel);
+            let domain = found.referrer_domain;
+            return Ok([
+                domain,
+                channel,
                 source,
                 medium,
                 campaign,
                 term,
                 content,
-                found.click_id.into_owned(),
-            )));
+                found.click_id,
+            ]);
         }
         let utm = (utm[0], utm[1], utm[2], utm[3], utm[4]);
         let answer = self
             .traffic_of
             .call1(py, (event.url.as_ref(), event.referrer.as_ref(), utm))?;
-        Ok(Some(answer.extract(py)?))
+        let (domain, channel, source, medium, campaign, term, content, click_id): TrafficColumns =
+            answer.extract(py)?;
+        Ok([
+            domain, channel, source, medium, campaign, term, content, click_id,
+        ]
+        .map(Cow::Owned))
     }
 
     /// The row of one event, or None if it cannot be sure of it.
@@ -196,163 +247,154 @@ impl Packer {
         &self,
         py: Python<'_>,
         out: &mut Vec<u8>,
+        times: &mut Times,
         event: &Event<'_>,
         request: &Request<'_>,
     ) -> PyResult<Option<()>> {
-        let Some(traffic) = self.traffic(py, event)? else {
-            return Ok(None);
-        };
-        let device: Device = match event.user_agent.as_deref() {
-            Some(agent) if !agent.is_empty() => self.device_of.call1(py, (agent,))?.extract(py)?,
-            _ => request.device.clone(),
+        let traffic = self.traffic(py, event)?;
+        let device: Cow<'_, [u8]> = match event.user_agent.as_deref() {
+            Some(agent) if !agent.is_empty() => Cow::Owned(device_columns(
+                &self.device_of.call1(py, (agent,))?.extract(py)?,
+            )),
+            _ => Cow::Borrowed(&request.device),
         };
         let ip_prefix: Cow<'_, str> = match &event.ip {
             None => Cow::Borrowed(request.ip_prefix),
-            Some(ip) => match self
-                .ip_prefix_of
-                .call1(py, (ip.as_ref(),))?
-                .extract::<Option<String>>(py)?
-            {
-                Some(prefix) => Cow::Owned(prefix),
-                None => return Ok(None), // not an IP address: Python names the field
-            },
-        };
-        Ok(self.write_row(out, event, request, &traffic, &device, &ip_prefix))
-    }
-
-    fn write_row(
-        &self,
-        out: &mut Vec<u8>,
-        event: &Event<'_>,
-        request: &Request<'_>,
-        traffic: &TrafficColumns,
-        device: &Device,
-        ip_prefix: &str,
-    ) -> Option<()> {
-        let times = if event.ts.is_none() && !request.historical {
-            clock::EventTime {
-                ts: request.received_ms,
-                client_ts: request.received_ms,
-                clock_skew_ms: 0,
-                is_late: false,
+            Some(ip) => {
+                match self
+                    .ip_prefix_of
+                    .call1(py, (ip.as_ref(),))?
+                    .extract::<Option<String>>(py)?
+                {
+                    Some(prefix) => Cow::Owned(prefix),
+                    None => return Ok(None), // not an IP address: Python names the field
+                }
             }
-        } else {
-            clock::event_time(
-                event.ts,
-                event.sent_at,
-                request.received_ms,
-                request.historical,
-            )
         };
-        out.push(b'[');
-        text(out, &event.event_id);
-        text(out, request.site);
-        text(out, &event.event_type);
+        Ok(write_row(
+            out, times, event, request, &traffic, &device, &ip_prefix,
+        ))
+    }
+}
+
+/// The row (`RowMaker.row`) of an event whose enrichment is known.
+fn write_row(
+    out: &mut Vec<u8>,
+    times: &mut Times,
+    event: &Event<'_>,
+    request: &Request<'_>,
+    traffic: &[Cow<'_, str>; 8],
+    device: &[u8],
+    ip_prefix: &str,
+) -> Option<()> {
+    let time = if event.ts.is_none() && !request.historical {
+        clock::EventTime {
+            ts: request.received_ms,
+            client_ts: request.received_ms,
+            clock_skew_ms: 0,
+            is_late: false,
+        }
+    } else {
+        clock::event_time(
+            event.ts,
+            event.sent_at,
+            request.received_ms,
+            request.historical,
+        )
+    };
+    out.push(b'[');
+    text(out, &event.event_id);
+    text(out, request.site);
+    text(out, &event.event_type);
+    let name = event.event_name.as_deref().filter(|name| !name.is_empty());
+    text(out, name.unwrap_or(&event.event_type));
+    text(out, event.anonymous_id.as_deref().unwrap_or(""));
+    text(out, event.user_id.as_deref().unwrap_or(""));
+    text(out, event.session_id.as_deref().unwrap_or(""));
+    times.write(out, time.ts)?;
+    out.push(b',');
+    times.write(out, time.client_ts)?;
+    out.push(b',');
+    match event.sent_at {
+        Some(sent_at) => times.write(out, sent_at)?,
+        None => out.extend_from_slice(b"null"),
+    }
+    out.push(b',');
+    out.extend_from_slice(&request.received_text);
+    out.push(b',');
+    int(out, time.clock_skew_ms);
+    int(out, i64::from(time.is_late));
+    text(out, &event.url);
+    text(out, &event.path);
+    text(out, &event.title);
+    text(out, &event.referrer);
+    for value in traffic {
+        text(out, value);
+    }
+    int(out, event.screen_width);
+    int(out, event.screen_height);
+    text(out, &event.language);
+    out.extend_from_slice(device);
+    text(out, ip_prefix);
+    text(out, &event.product_id);
+    text(out, &event.category);
+    money_text(out, event.price);
+    out.push(b',');
+    // one unit of a named product unless told otherwise
+    int(
+        out,
+        event
+            .quantity
+            .unwrap_or(i64::from(!event.product_id.is_empty())),
+    );
+    text(out, event.currency.as_deref().unwrap_or(""));
+    if event.event_type == "order" {
+        // counted once, by its event; revenue as sent, else the sum of its items
         text(
             out,
-            event
-                .event_name
-                .as_deref()
-                .filter(|name| !name.is_empty())
-                .unwrap_or(&event.event_type),
+            if event.order_id.is_empty() {
+                &event.event_id
+            } else {
+                &event.order_id
+            },
         );
-        text(out, event.anonymous_id.as_deref().unwrap_or(""));
-        text(out, event.user_id.as_deref().unwrap_or(""));
-        text(out, event.session_id.as_deref().unwrap_or(""));
-        time(out, times.ts)?;
-        out.push(b',');
-        time(out, times.client_ts)?;
-        out.push(b',');
-        match event.sent_at {
-            Some(sent_at) => time(out, sent_at)?,
-            None => out.extend_from_slice(b"null"),
-        }
-        out.push(b',');
-        out.extend_from_slice(&request.received_text);
-        out.push(b',');
-        int(out, times.clock_skew_ms);
-        int(out, i64::from(times.is_late));
-        text(out, &event.url);
-        text(out, &event.path);
-        text(out, &event.title);
-        text(out, &event.referrer);
-        let (domain, channel, source, medium, campaign, term, content, click_id) = traffic;
-        for value in [
-            domain, channel, source, medium, campaign, term, content, click_id,
-        ] {
-            text(out, value);
-        }
-        int(out, event.screen_width);
-        int(out, event.screen_height);
-        text(out, &event.language);
-        let (browser, browser_version, os, os_version, device_class, is_bot) = device;
-        for value in [browser, browser_version, os, os_version, device_class] {
-            text(out, value);
-        }
-        int(out, *is_bot);
-        text(out, ip_prefix);
-        text(out, &event.product_id);
-        text(out, &event.category);
-        money_text(out, event.price);
-        out.push(b',');
-        // one unit of a named product unless told otherwise
-        int(
-            out,
-            event
-                .quantity
-                .unwrap_or(i64::from(!event.product_id.is_empty())),
-        );
-        text(out, event.currency.as_deref().unwrap_or(""));
-        if event.event_type == "order" {
-            // counted once, by its event; revenue as sent, else the sum of its items
-            text(
-                out,
-                if event.order_id.is_empty() {
-                    &event.event_id
-                } else {
-                    &event.order_id
-                },
-            );
-            match event.revenue {
-                Some(revenue) => money_text(out, Some(revenue)),
-                None if event.items.iter().any(|item| item.price.is_some()) => {
-                    let total = event
-                        .items
-                        .iter()
-                        .map(|item| {
-                            item.price.map_or(0, |price| price.0) * i128::from(item.quantity)
-                        })
-                        .sum();
-                    money_text(out, Some(Money(total)));
-                }
-                None => out.extend_from_slice(b"\"0\""), // Decimal(0) and default prices
+        match event.revenue {
+            Some(revenue) => money_text(out, Some(revenue)),
+            None if event.items.iter().any(|item| item.price.is_some()) => {
+                let total = event
+                    .items
+                    .iter()
+                    .map(|item| item.price.map_or(0, |price| price.0) * i128::from(item.quantity))
+                    .sum();
+                money_text(out, Some(Money(total)));
             }
-        } else {
-            text(out, &event.order_id);
-            money_text(out, event.revenue);
+            None => out.extend_from_slice(b"\"0\""), // Decimal(0) and default prices
         }
-        out.push(b',');
-        list(out, event.items.iter(), |out, item| {
-            out::string(out, &item.product_id)
-        });
-        list(out, event.items.iter(), |out, item| {
-            out::string(out, &item.category)
-        });
-        list(out, event.items.iter(), |out, item| {
-            money_text(out, item.price)
-        });
-        list(out, event.items.iter(), |out, item| {
-            out::int(out, i128::from(item.quantity))
-        });
-        match event.properties {
-            Some(raw) => props::write(out, raw)?,
-            None => out.extend_from_slice(b"{}"),
-        }
-        out.push(b',');
-        out::string(out, request.source);
-        out.push(b']');
-        Some(())
+    } else {
+        text(out, &event.order_id);
+        money_text(out, event.revenue);
     }
+    out.push(b',');
+    list(out, event.items.iter(), |out, item| {
+        out::string(out, &item.product_id)
+    });
+    list(out, event.items.iter(), |out, item| {
+        out::string(out, &item.category)
+    });
+    list(out, event.items.iter(), |out, item| {
+        money_text(out, item.price)
+    });
+    list(out, event.items.iter(), |out, item| {
+        out::int(out, i128::from(item.quantity))
+    });
+    match event.properties {
+        Some(raw) => props::write(out, raw)?,
+        None => out.extend_from_slice(b"{}"),
+    }
+    out.push(b',');
+    out::string(out, request.source);
+    out.push(b']');
+    Some(())
 }
 
 #[pymethods]
@@ -450,10 +492,12 @@ impl Packer {
         if raw_events.len() > self.max_events {
             return Ok(None);
         }
+        let mut times = Times::default();
         let mut received_text = Vec::with_capacity(32);
-        if time(&mut received_text, received_ms).is_none() {
+        if times.write(&mut received_text, received_ms).is_none() {
             return Ok(None);
         }
+        let device = device_columns(&device);
         let request = Request {
             site,
             received_ms,
@@ -472,7 +516,10 @@ impl Packer {
                 return Ok(None);
             };
             let start = rows.len();
-            if self.row(py, &mut rows, &event, &request)?.is_none() {
+            if self
+                .row(py, &mut rows, &mut times, &event, &request)?
+                .is_none()
+            {
                 return Ok(None);
             }
             // visitor_key: "{site}/{anonymous_id or 'u:' + user_id}"
@@ -486,10 +533,14 @@ impl Packer {
                     key.extend_from_slice(user_id.as_deref().unwrap_or("").as_bytes());
                 }
             }
-            let index = *group_of.entry(key.clone()).or_insert_with(|| {
-                groups.push((key, Vec::new()));
-                groups.len() - 1
-            });
+            let index = match group_of.get(&key) {
+                Some(&index) => index,
+                None => {
+                    group_of.insert(key.clone(), groups.len());
+                    groups.push((key, Vec::new()));
+                    groups.len() - 1
+                }
+            };
             groups[index].1.push((start, rows.len()));
         }
         let mut messages = Vec::new();
