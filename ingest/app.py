@@ -80,6 +80,15 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
     ip_limiter = RateLimiter(settings.ip_rate, settings.ip_burst)
     key_limiter = RateLimiter(settings.key_rate, settings.key_burst)
 
+    children: dict[tuple[Counter, tuple[str, ...]], Any] = {}
+
+    def counted(counter: Counter, *labels: str) -> Any:
+        """`counter.labels(*labels)`, looked up once (prometheus_client locks and checks)."""
+        child = children.get((counter, labels))
+        if child is None:
+            child = children[(counter, labels)] = counter.labels(*labels)
+        return child
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         sink.start()  # the Kafka producer is made here, in the serving process
@@ -92,7 +101,7 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> Response:
-        requests_total.labels(str(error.status)).inc()
+        counted(requests_total, str(error.status)).inc()
         headers = cors.error_headers(request) | error.headers
         return _json({"error": error.message}, error.status, headers)
 
@@ -100,7 +109,8 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
         return await api_error(request, error) if isinstance(error, ApiError) else None
 
     def client_ip(request: Request) -> str:
-        return request.client.host if request.client else ""
+        client = request.scope.get("client")  # (host, port), as `request.client` reads it
+        return client[0] if client else ""
 
     def cors_headers(request: Request, site: str | None) -> dict[str, str]:
         origin = request.headers.get("origin")
@@ -189,11 +199,11 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
             raise ApiError(
                 503, "temporarily unable to store events; retry later", {"Retry-After": "5"}
             ) from error
-        accepted_total.labels(site, source).inc(accepted)
+        counted(accepted_total, site, source).inc(accepted)
         if rejected:
-            rejected_total.labels(site).inc(len(rejected))
+            counted(rejected_total, site).inc(len(rejected))
         status = 400 if rejected and not accepted else 200
-        requests_total.labels(str(status)).inc()
+        counted(requests_total, str(status)).inc()
         return _json({"accepted": accepted, "rejected": rejected}, status, headers)
 
     async def accept_native(request: Request, raw: bytes) -> Response | None:
@@ -231,7 +241,7 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
     @app.post("/v1/batch", summary="Send a batch of events (native or Segment format)")
     async def batch(request: Request) -> Response:
         raw = await body_of(request)
-        is_array = raw.lstrip()[:1] == b"["
+        is_array = (raw[:1] if not raw[:1].isspace() else raw.lstrip()[:1]) == b"["
         if is_array and native is not None:
             answer = await accept_native(request, raw)
             if answer is not None:
