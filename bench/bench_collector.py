@@ -82,7 +82,7 @@ def run_wrk(wrk: str, url: str, batch: int, pid: int, target: str, seconds: int)
     before = cpu_seconds(pid)
     output = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
     cpu = cpu_seconds(pid) - before
-    if not re.search(r"50%\s+[\d.]+", output):
+    if not re.search(r"^\s+50%\s+[\d.]+", output, re.M):
         raise RuntimeError(f"wrk measured no latency against {url}:\n{output}")
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
@@ -94,8 +94,8 @@ def run_wrk(wrk: str, url: str, batch: int, pid: int, target: str, seconds: int)
         requests_per_s=rate,
         events_per_s=rate * batch,
         events_per_cpu_s=requests * batch / cpu if cpu else 0.0,
-        p50_ms=_milliseconds(re.search(r"50%\s+(\S+)", output).group(1)),
-        p99_ms=_milliseconds(re.search(r"99%\s+(\S+)", output).group(1)),
+        p50_ms=_milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1)),
+        p99_ms=_milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1)),
         errors=errors,
     )
 
