@@ -204,18 +204,18 @@ pub fn time_text(out: &mut Vec<u8>, milliseconds: i64) {
             out.push(b'0' + (value / 10_i64.pow(place) % 10) as u8);
         }
     };
-    push(out, year, 4);
-    out.push(b'-');
-    push(out, month, 2);
-    out.push(b'-');
-    push(out, day, 2);
-    out.push(b' ');
-    push(out, hour, 2);
-    out.push(b':');
-    push(out, minute, 2);
-    out.push(b':');
-    push(out, second, 2);
-    out.push(b'.');
+    let fields = [
+        (year, 4, b'-'),
+        (month, 2, b'-'),
+        (day, 2, b' '),
+        (hour, 2, b':'),
+        (minute, 2, b':'),
+        (second, 2, b'.'),
+    ];
+    for (value, width, separator) in fields {
+        push(out, value, width);
+        out.push(separator);
+    }
     push(out, milli, 3);
 }
 

@@ -27,57 +27,14 @@ use event::{Event, RawEvent};
 use money::Money;
 use traffic::Rules;
 
-/// The columns this module writes, in order (`ingest.record.RECORD_COLUMNS`, checked at start).
-const COLUMNS: [&str; 48] = [
-    "event_id",
-    "site_id",
-    "type",
-    "event_name",
-    "anonymous_id",
-    "user_id",
-    "session_id",
-    "ts",
-    "client_ts",
-    "sent_at",
-    "received_at",
-    "clock_skew_ms",
-    "is_late",
-    "url",
-    "path",
-    "title",
-    "referrer",
-    "referrer_domain",
-    "channel",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "click_id",
-    "screen_width",
-    "screen_height",
-    "language",
-    "browser",
-    "browser_version",
-    "os",
-    "os_version",
-    "device_class",
-    "is_bot",
-    "ip_prefix",
-    "product_id",
-    "category",
-    "price",
-    "quantity",
-    "currency",
-    "order_id",
-    "revenue",
-    "items.product_id",
-    "items.category",
-    "items.price",
-    "items.quantity",
-    "properties",
-    "source",
-];
+/// The columns this module writes, in order: `ingest.record.RECORD_COLUMNS`, compared when the
+/// Packer is made so that the two cannot drift apart silently.
+const COLUMNS: &str = "event_id site_id type event_name anonymous_id user_id session_id ts \
+    client_ts sent_at received_at clock_skew_ms is_late url path title referrer referrer_domain \
+    channel utm_source utm_medium utm_campaign utm_term utm_content click_id screen_width \
+    screen_height language browser browser_version os os_version device_class is_bot ip_prefix \
+    product_id category price quantity currency order_id revenue items.product_id \
+    items.category items.price items.quantity properties source";
 
 type Device = (String, String, String, String, String, i64);
 type TrafficColumns = (
@@ -414,7 +371,11 @@ impl Packer {
         device_of: Py<PyAny>,
         ip_prefix_of: Py<PyAny>,
     ) -> PyResult<Self> {
-        if columns != COLUMNS {
+        if !columns
+            .iter()
+            .map(String::as_str)
+            .eq(COLUMNS.split_whitespace())
+        {
             return Err(PyValueError::new_err(
                 "RECORD_COLUMNS changed: rebuild clickstream_native",
             ));
