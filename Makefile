@@ -8,8 +8,12 @@ KAFKA_PORT ?= 9092
 CLICKHOUSE_TCP_PORT ?= 9000
 CLICKHOUSE_HTTP_PORT ?= 8124
 SNIPPET := ingest/snippet
+NATIVE := ingest/native
+NATIVE_STAMP := $(VENV)/.native
+# cargo from PATH, else where rustup puts it
+CARGO ?= $(shell command -v cargo 2>/dev/null || ls $$HOME/.cargo/bin/cargo 2>/dev/null)
 
-.PHONY: run test bench up down lint deps venv kafka-jars clickhouse-server snippet chromium clean
+.PHONY: run test bench up down lint deps venv native kafka-jars clickhouse-server snippet chromium clean
 
 ## run: the embedded stack in one process (collector, demo shop, spool, loader, chDB, read-only
 ## SQL endpoint); data under ./data; the first start seeds demo data. Ctrl-C stops it.
@@ -40,7 +44,23 @@ lint: venv
 
 deps: venv kafka-jars clickhouse-server snippet chromium
 
-venv: $(STAMP)
+venv: $(STAMP) native
+
+## native: build and install the optional Rust extension clickstream_native (ingest/native)
+## when cargo is present; without it the collector validates every event in Python.
+native: $(STAMP)
+ifeq ($(CARGO),)
+	@echo "cargo not found: clickstream_native not built; the collector validates in Python"
+else
+native: $(NATIVE_STAMP)
+endif
+
+$(NATIVE_STAMP): $(STAMP) $(NATIVE)/Cargo.toml $(NATIVE)/Cargo.lock $(NATIVE)/pyproject.toml \
+		$(wildcard $(NATIVE)/src/*.rs)
+	$(BIN)/python -m pip install --quiet "maturin>=1.7,<2"
+	PATH="$(abspath $(BIN)):$(dir $(CARGO)):$$PATH" \
+		$(BIN)/python -m pip install --quiet --no-build-isolation ./$(NATIVE)
+	touch $@
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c "import venv, ensurepip" 2>/dev/null || { \
@@ -70,4 +90,4 @@ chromium:
 		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
 clean:
-	rm -rf $(VENV) .runtime deploy/local/kafka/lib $(SNIPPET)/node_modules
+	rm -rf $(VENV) .runtime deploy/local/kafka/lib $(SNIPPET)/node_modules $(NATIVE)/target

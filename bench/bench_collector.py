@@ -82,6 +82,8 @@ def run_wrk(wrk: str, url: str, batch: int, pid: int, target: str, seconds: int)
     before = cpu_seconds(pid)
     output = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
     cpu = cpu_seconds(pid) - before
+    if not re.search(r"^\s+50%\s+[\d.]+", output, re.M):
+        raise RuntimeError(f"wrk measured no latency against {url}:\n{output}")
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     errors = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output)) else 0
@@ -92,8 +94,8 @@ def run_wrk(wrk: str, url: str, batch: int, pid: int, target: str, seconds: int)
         requests_per_s=rate,
         events_per_s=rate * batch,
         events_per_cpu_s=requests * batch / cpu if cpu else 0.0,
-        p50_ms=_milliseconds(re.search(r"50%\s+(\S+)", output).group(1)),
-        p99_ms=_milliseconds(re.search(r"99%\s+(\S+)", output).group(1)),
+        p50_ms=_milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1)),
+        p99_ms=_milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1)),
         errors=errors,
     )
 
@@ -145,7 +147,7 @@ def main() -> None:
         admin.create_topics([NewTopic("bench.raw", 6, 1)])
         admin.close()
 
-        collector_port, bare_port = free_ports(2)
+        collector_port, python_port, bare_port = free_ports(3)
         env = {
             **os.environ,
             "CLICKSTREAM_DATA_DIR": str(workdir / "data"),
@@ -153,6 +155,11 @@ def main() -> None:
             "CLICKSTREAM_WRITE_KEYS": "bench:bench-key",
         }
         collector = start_collector(0, collector_port, env)
+        python_only = start_collector(
+            0,
+            python_port,
+            env | {"CLICKSTREAM_NATIVE": "0", "CLICKSTREAM_DATA_DIR": str(workdir / "data-python")},
+        )
         bare = start_pinned(
             0,
             [
@@ -165,20 +172,24 @@ def main() -> None:
                 "--no-access-log",
             ],
         )
-        servers += [collector, bare]
+        servers += [collector, python_only, bare]
         wait_http(f"http://127.0.0.1:{bare_port}/")
 
         results = []
         for batch in (1, 50):
             for target, port, process in (
                 ("bare uvicorn (parse only)", bare_port, bare),
-                ("collector -> Kafka acks=all", collector_port, collector),
+                ("collector, Python path", python_port, python_only),
+                ("collector, native (Rust) path", collector_port, collector),
             ):
                 url = f"http://127.0.0.1:{port}/v1/batch"
                 run_wrk(wrk, url, batch, process.pid, target, 2)  # warm-up
                 results.append(run_wrk(wrk, url, batch, process.pid, target, DURATION))
         single, packed = kafka_python_cost(bootstrap)
-        state = httpx.get(f"http://127.0.0.1:{collector_port}/readyz").json()
+        backlog = sum(
+            httpx.get(f"http://127.0.0.1:{port}/readyz").json()["spool_backlog"]
+            for port in (collector_port, python_port)
+        )
     finally:
         for server in servers:
             server.terminate()
@@ -201,7 +212,7 @@ def main() -> None:
         f"kafka-python producer alone, one core: {single:,.0f} msgs/s of 1 KB; "
         f"{packed:,.0f} msgs/s of 50 KB (= {packed * 50:,.0f} packed events/s)"
     )
-    print(f"collector spool backlog at the end: {state['spool_backlog']} (0 = all went to Kafka)")
+    print(f"collectors' spool backlog at the end: {backlog} (0 = all went to Kafka)")
 
 
 if __name__ == "__main__":

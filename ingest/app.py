@@ -7,6 +7,7 @@ the dead letters to the sink in one durable step, then answer. 2xx means durable
 from __future__ import annotations
 
 import base64
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,17 +24,19 @@ from ingest.body import BodyError, parse_json, read_body
 from ingest.fast_path import FastPath
 from ingest.intake import now_utc, take, take_valid, validate_batch
 from ingest.keys import write_key_of
+from ingest.native_rows import native_intake
 from ingest.ratelimit import RateLimiter
 from ingest.record import RECORD_COLUMNS, RequestContext, row_partition_key
 from ingest.settings import CollectorSettings
 from ingest.spool import SpoolFull
 from schemas import json_schema
 from schemas.event import Event
-from schemas.messages import pack, pack_rows
+from schemas.messages import Message, pack, pack_rows
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 HOT_PATHS = ("/v1/batch", "/v1/track", "/v1/page", "/v1/identify")
 SINGLE_CALLS = {"track": "track", "page": "page", "identify": "identify"}
+log = logging.getLogger("clickstream.ingest")
 
 
 class Sink(Protocol):
@@ -69,8 +72,22 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
     requests_total = Counter(
         "clickstream_requests", "Requests by status", ["status"], registry=registry
     )
+    native = (
+        native_intake(settings.topic, settings.max_events_per_request, settings.keep_ip_prefix)
+        if settings.native
+        else None
+    )
     ip_limiter = RateLimiter(settings.ip_rate, settings.ip_burst)
     key_limiter = RateLimiter(settings.key_rate, settings.key_burst)
+
+    children: dict[tuple[Counter, tuple[str, ...]], Any] = {}
+
+    def counted(counter: Counter, *labels: str) -> Any:
+        """`counter.labels(*labels)`, looked up once (prometheus_client locks and checks)."""
+        child = children.get((counter, labels))
+        if child is None:
+            child = children[(counter, labels)] = counter.labels(*labels)
+        return child
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -84,7 +101,7 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> Response:
-        requests_total.labels(str(error.status)).inc()
+        counted(requests_total, str(error.status)).inc()
         headers = cors.error_headers(request) | error.headers
         return _json({"error": error.message}, error.status, headers)
 
@@ -92,7 +109,8 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
         return await api_error(request, error) if isinstance(error, ApiError) else None
 
     def client_ip(request: Request) -> str:
-        return request.client.host if request.client else ""
+        client = request.scope.get("client")  # (host, port), as `request.client` reads it
+        return client[0] if client else ""
 
     def cors_headers(request: Request, site: str | None) -> dict[str, str]:
         origin = request.headers.get("origin")
@@ -122,6 +140,25 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
         if wait:
             raise ApiError(429, "rate limit exceeded", {"Retry-After": str(wait)})
 
+    def admit(request: Request, body: Any, site: str | None = None) -> tuple[str, dict[str, str]]:
+        """Rate limits, the site of the write key (`site` if already known), CORS: the site and
+        the CORS headers of the answer; raises ApiError."""
+        check_limit(ip_limiter, client_ip(request))
+        site = site or resolve_site(request, body)
+        check_limit(key_limiter, site)
+        return site, cors_headers(request, site)
+
+    def context_of(request: Request, site: str, source: str, historical: bool) -> RequestContext:
+        return RequestContext(
+            site_id=site,
+            received_at=now_utc(),
+            user_agent=request.headers.get("user-agent", ""),
+            ip=client_ip(request),
+            source=source,
+            historical=historical,
+            keep_ip_prefix=settings.keep_ip_prefix,
+        )
+
     async def accept(
         request: Request,
         body: Any,
@@ -132,22 +169,11 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
     ) -> Response:
         """Take `messages` from `body`: raw messages, or the Events `validate_batch` made of the
         bytes `validated_from`."""
-        check_limit(ip_limiter, client_ip(request))
-        site = resolve_site(request, body)
-        check_limit(key_limiter, site)
-        headers = cors_headers(request, site)
+        site, headers = admit(request, body)
         if len(messages) > settings.max_events_per_request:
             raise ApiError(413, f"at most {settings.max_events_per_request} events per request")
         historical = isinstance(body, dict) and body.get("historical") is True
-        context = RequestContext(
-            site_id=site,
-            received_at=now_utc(),
-            user_agent=request.headers.get("user-agent", ""),
-            ip=client_ip(request),
-            source=source,
-            historical=historical,
-            keep_ip_prefix=settings.keep_ip_prefix,
-        )
+        context = context_of(request, site, source, historical)
         intake = None if validated_from is None else take_valid(messages, context)
         if intake is None:
             if validated_from is not None:  # a row failed: the careful path names the event
@@ -155,22 +181,50 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
             intake = take(messages, context, call)
         out = pack_rows(settings.topic, RECORD_COLUMNS, intake.rows, row_partition_key)
         out += pack(settings.dead_letter_topic, intake.dead_letters, lambda _: site.encode())
+        rejected = [r.as_json() for r in intake.rejections]
+        return await store(site, source, out, len(intake.rows), rejected, headers)
+
+    async def store(
+        site: str,
+        source: str,
+        messages: list[Message],
+        accepted: int,
+        rejected: list[dict[str, Any]],
+        headers: dict[str, str],
+    ) -> Response:
+        """Make the messages durable, then answer: 2xx only once the sink has them."""
         try:
-            await sink.write(out)
+            await sink.write(messages)
         except SpoolFull as error:
             raise ApiError(
                 503, "temporarily unable to store events; retry later", {"Retry-After": "5"}
             ) from error
-        accepted_total.labels(site, source).inc(len(intake.rows))
-        if intake.rejections:
-            rejected_total.labels(site).inc(len(intake.rejections))
-        status = 400 if intake.rejections and not intake.records else 200
-        requests_total.labels(str(status)).inc()
-        return _json(
-            {"accepted": len(intake.rows), "rejected": [r.as_json() for r in intake.rejections]},
-            status,
-            headers,
-        )
+        counted(accepted_total, site, source).inc(accepted)
+        if rejected:
+            counted(rejected_total, site).inc(len(rejected))
+        status = 400 if rejected and not accepted else 200
+        counted(requests_total, str(status)).inc()
+        return _json({"accepted": accepted, "rejected": rejected}, status, headers)
+
+    async def accept_native(request: Request, raw: bytes) -> Response | None:
+        """A JSON array of valid native events, packed in Rust (ingest/native_rows.py); None
+        when the Rust side is not sure of it (or a write key is missing), for the Python path.
+        The same checks as `accept`, in the same order, before anything is stored."""
+        assert native is not None
+        site = settings.site_of_key.get(write_key_of(request) or "")
+        if site is None:
+            return None  # the Python path answers 401 (or 400 for a body that is not JSON)
+        context = context_of(request, site, "batch", historical=False)
+        try:
+            packed = native.pack(raw, context)
+        except Exception:  # noqa: BLE001 - a bug here must not cost the request: Python answers
+            log.exception("clickstream_native failed; the Python path takes the request")
+            return None
+        if packed is None:
+            return None
+        messages, accepted = packed
+        site, headers = admit(request, None, site)
+        return await store(site, "batch", messages, accepted, [], headers)
 
     async def body_of(request: Request) -> bytes:
         try:
@@ -187,7 +241,12 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
     @app.post("/v1/batch", summary="Send a batch of events (native or Segment format)")
     async def batch(request: Request) -> Response:
         raw = await body_of(request)
-        events = validate_batch(raw) if raw.lstrip()[:1] == b"[" else None
+        is_array = (raw[:1] if not raw[:1].isspace() else raw.lstrip()[:1]) == b"["
+        if is_array and native is not None:
+            answer = await accept_native(request, raw)
+            if answer is not None:
+                return answer
+        events = validate_batch(raw) if is_array else None
         if events is not None:
             return await accept(request, None, events, "batch", validated_from=raw)
         body = json_of(raw)

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -20,6 +21,37 @@ log = logging.getLogger("clickstream.ingest")
 
 Handler = Callable[[Request], Awaitable[Response]]
 ErrorHandler = Callable[[Request, Exception], Awaitable[Response] | None]
+
+
+class IndexedHeaders(Headers):
+    """Starlette's headers, looked up in a dict: a hot request reads about seven of them (write
+    key, content type and length, user agent, origin, ...), each a scan of the list otherwise.
+    The first of repeated headers wins, as in `Headers`."""
+
+    def __init__(self, scope: dict[str, Any]) -> None:
+        super().__init__(scope=scope)
+        self._first = dict(reversed(self._list))
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self._first.get(key.lower().encode("latin-1"))
+        return default if value is None else value.decode("latin-1")
+
+    def __getitem__(self, key: str) -> str:
+        value = self._first.get(key.lower().encode("latin-1"))
+        if value is None:
+            raise KeyError(key)
+        return value.decode("latin-1")
+
+    def __contains__(self, key: Any) -> bool:
+        return isinstance(key, str) and key.lower().encode("latin-1") in self._first
+
+
+class HotRequest(Request):
+    @property
+    def headers(self) -> Headers:
+        if not hasattr(self, "_headers"):
+            self._headers = IndexedHeaders(self.scope)
+        return self._headers
 
 
 class FastPath:
@@ -45,7 +77,7 @@ class FastPath:
         if handler is None:
             await self.app(scope, receive, send)
             return
-        request = Request(scope, receive)
+        request = HotRequest(scope, receive)
         try:
             response = await handler(request)
         except Exception as error:  # noqa: BLE001 - answered below, never left to the server

@@ -34,20 +34,40 @@ log = logging.getLogger("clickstream.ingest")
 Message = tuple[str, bytes, bytes]  # topic, key, value
 
 
-Outcome = asyncio.Future  # of bool: did Kafka acknowledge the message?
+class Delivery:
+    """The messages of one request in flight: `done` once Kafka answered for each of them (or the
+    request stopped waiting). One future per request, not one per message: cheaper to make and
+    to wait for."""
+
+    __slots__ = ("done", "waiting", "acknowledged")
+
+    def __init__(self, done: asyncio.Future[None], count: int) -> None:
+        self.done = done
+        self.waiting = count
+        self.acknowledged = [False] * count
+
+    def settle(self, index: int, ok: bool) -> None:
+        self.acknowledged[index] = ok
+        self.waiting -= 1
+        if self.waiting <= 0:
+            self.stop_waiting()
+
+    def stop_waiting(self) -> None:
+        if not self.done.done():
+            self.done.set_result(None)
 
 
-def _resolve(outcomes: Sequence[Outcome], ok: bool) -> None:
-    for outcome in outcomes:
-        if not outcome.done():
-            outcome.set_result(ok)
+Waiting = Sequence[tuple[Delivery, int]]  # the messages a merged message carries
 
 
-def _settle(
-    loop: asyncio.AbstractEventLoop, outcomes: Sequence[Outcome], ok: bool, _: object
-) -> None:
-    """Called on the producer's I/O thread: resolve the waiting requests' futures on their loop."""
-    loop.call_soon_threadsafe(_resolve, outcomes, ok)
+def _resolve(waiting: Waiting, ok: bool) -> None:
+    for delivery, index in waiting:
+        delivery.settle(index, ok)
+
+
+def _settle(loop: asyncio.AbstractEventLoop, waiting: Waiting, ok: bool, _: object) -> None:
+    """Called on the producer's I/O thread: settle the waiting requests' messages on their loop."""
+    loop.call_soon_threadsafe(_resolve, waiting, ok)
 
 
 @lru_cache(maxsize=65_536)
@@ -72,7 +92,7 @@ class KafkaSink:
         self._kafka_healthy = True
         self._stop = threading.Event()
         self._replayer: threading.Thread | None = None
-        self._queued: list[tuple[Message, Outcome]] = []
+        self._queued: list[tuple[Message, Delivery, int]] = []
 
     def start(self) -> None:
         self._producer = KafkaProducer(
@@ -129,33 +149,36 @@ class KafkaSink:
         failure) keeps an acknowledged message from being spooled again, so it reaches the
         topic once."""
         loop = asyncio.get_running_loop()
-        outcomes: list[Outcome] = [loop.create_future() for _ in messages]
+        delivery = Delivery(loop.create_future(), len(messages))
         if not self._queued:
             loop.call_soon(self._send_queued, loop)
-        self._queued.extend(zip(messages, outcomes, strict=True))
-        await asyncio.wait(outcomes, timeout=self.ack_timeout + 2)
+        self._queued.extend((message, delivery, index) for index, message in enumerate(messages))
+        timeout = loop.call_later(self.ack_timeout + 2, delivery.stop_waiting)
+        try:
+            await delivery.done
+        finally:
+            timeout.cancel()
         return [
             message
-            for message, outcome in zip(messages, outcomes, strict=True)
-            if not outcome.done() or not outcome.result()
+            for message, acknowledged in zip(messages, delivery.acknowledged, strict=True)
+            if not acknowledged
         ]
 
     def _send_queued(self, loop: asyncio.AbstractEventLoop) -> None:
         """Send everything queued since the last turn, merged by partition."""
         assert self._producer is not None, "start() was not called"
         queued, self._queued = self._queued, []
-        outcomes = [outcome for _, outcome in queued]
         sent: set[int] = set()
         try:
             partitions = {
                 topic: sorted(self._producer.partitions_for(topic))
-                for topic in {message[0] for message, _ in queued}
+                for topic in {message[0] for message, _, _ in queued}
             }
             for merged in merge(
-                [message for message, _ in queued],
+                [message for message, _, _ in queued],
                 lambda topic, key: partitions[topic][_key_hash(key) % len(partitions[topic])],
             ):
-                waiting = [outcomes[index] for index in merged.sources]
+                waiting = [queued[index][1:] for index in merged.sources]
                 future = self._producer.send(
                     merged.topic, key=merged.key, value=merged.value, partition=merged.partition
                 )
@@ -164,7 +187,7 @@ class KafkaSink:
                 sent.update(merged.sources)
         except (KafkaError, OSError) as error:  # no metadata within max_block_ms: Kafka is away
             log.warning("Kafka refused a send: %s", error)
-            _resolve([o for index, o in enumerate(outcomes) if index not in sent], False)
+            _resolve([entry[1:] for index, entry in enumerate(queued) if index not in sent], False)
 
     def _send_blocking(self, messages: list[SpooledMessage]) -> list[SpooledMessage]:
         """Send spooled messages; returns those Kafka acknowledged."""

@@ -33,6 +33,7 @@ def collector_settings() -> CollectorSettings:
         ip_burst=_float("CLICKSTREAM_IP_BURST", 200),
         key_rate=_float("CLICKSTREAM_KEY_RATE", 0),
         key_burst=_float("CLICKSTREAM_KEY_BURST", 2000),
+        native=os.environ.get("CLICKSTREAM_NATIVE", "1") != "0",
     )
 
 

@@ -87,7 +87,7 @@ class RequestContext:
 
 
 @lru_cache(maxsize=65_536)
-def _traffic(url: str, referrer: str, utm: tuple[str, str, str, str, str]) -> Traffic:
+def traffic_of(url: str, referrer: str, utm: tuple[str, str, str, str, str]) -> Traffic:
     """Page URLs and referrers repeat across visitors: classify each combination once."""
     return classify_traffic(url, referrer, utm=dict(zip(UTM_FIELDS, utm, strict=True)))
 
@@ -127,7 +127,7 @@ class RowMaker:
             ts_text = time_text(times.ts)
             client_ts_text = ts_text if times.client_ts == times.ts else time_text(times.client_ts)
         device = self.device if not event.user_agent else parse_user_agent(event.user_agent)
-        traffic = _traffic(
+        traffic = traffic_of(
             event.url,
             event.referrer,
             (
@@ -169,14 +169,7 @@ class RowMaker:
             event.path,
             event.title,
             event.referrer,
-            traffic.referrer_domain,
-            traffic.channel,
-            traffic.utm_source,
-            traffic.utm_medium,
-            traffic.utm_campaign,
-            traffic.utm_term,
-            traffic.utm_content,
-            traffic.click_id,
+            *traffic.columns,
             event.screen_width,
             event.screen_height,
             event.language,

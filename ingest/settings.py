@@ -18,6 +18,7 @@ class CollectorSettings:
     key_rate: float = 0.0  # requests per second per write key; 0 = unlimited
     key_burst: float = 2000.0
     keep_ip_prefix: bool = True
+    native: bool = True  # pack array bodies in Rust when clickstream_native is built
 
     def origin_allowed(self, site: str, origin: str) -> bool:
         allowed = self.allowed_origins.get(site)

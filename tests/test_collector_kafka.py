@@ -223,3 +223,47 @@ def test_pixel_health_and_metrics(collector: CollectorProcess, kafka_broker: Kaf
 
 def test_spool_file_is_in_the_data_dir(collector: CollectorProcess) -> None:
     assert list(Path(collector.data_dir, "spool").glob("spool-*.sqlite"))
+
+
+def test_native_and_python_paths_store_the_same_records(
+    collector: CollectorProcess, kafka_broker: KafkaBroker, tmp_path: Path
+) -> None:
+    """The same events posted to this collector (Rust intake when built) and to one on the
+    Python path (CLICKSTREAM_NATIVE=0) land on the topic alike, answer alike, same keys."""
+    python_path = CollectorProcess(
+        tmp_path, kafka_broker.bootstrap, extra_env={"CLICKSTREAM_NATIVE": "0"}
+    )
+    python_path.start()
+    try:
+        events = [
+            event(
+                url="https://shop.example/p/1?utm_source=google&utm_medium=cpc&gclid=g",
+                referrer="https://www.google.com/",
+                properties={"tags": ["a", 1.5], "coupon": "X"},
+            ),
+            event(type="order", user_id="u-1", items=[{"product_id": "p", "price": 19.99}]),
+            event(type="add_to_cart", anonymous_id="visitor-2", product_id="p", price="5"),
+        ]
+        ids: dict[str, list[str]] = {}
+        for name, server in (("native", collector), ("python", python_path)):
+            sent = [e | {"event_id": str(uuid.uuid4())} for e in events]
+            response = httpx.post(
+                server.url + "/v1/batch",
+                content=orjson.dumps(sent),
+                headers={"X-Write-Key": "shop-key", "User-Agent": CHROME},
+            )
+            assert response.status_code == 200 and response.json() == {
+                "accepted": 3,
+                "rejected": [],
+            }
+            ids[name] = [e["event_id"] for e in sent]
+        found = read_topic(kafka_broker.bootstrap, EVENTS_TOPIC, {*ids["native"], *ids["python"]})
+    finally:
+        python_path.stop()
+    for native_id, python_id in zip(ids["native"], ids["python"], strict=True):
+        native, python = found[native_id], found[python_id]
+        assert native.pop("received_at") and python.pop("received_at")
+        assert native.pop("event_id") == native_id and python.pop("event_id") == python_id
+        if native["type"] == "order":  # its order_id defaults to its event_id
+            assert native.pop("order_id") == native_id and python.pop("order_id") == python_id
+        assert native == python

@@ -5,14 +5,17 @@ the fast path refuses is one the careful path refuses at least in part (or canno
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ingest import native_rows
 from ingest.clock import epoch_ms, time_text
 from ingest.intake import take, take_valid, validate_batch
 from ingest.record import RECORD_COLUMNS, RequestContext, build_record, row_partition_key
@@ -170,3 +173,16 @@ def test_packed_rows_and_packed_records_are_the_same_messages() -> None:
     assert [r for m in from_rows for r in unpack(m[2])] == sorted(
         intake.records, key=lambda r: r["anonymous_id"]
     )
+
+
+def test_without_the_rust_extension_the_python_path_answers(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Where cargo was missing at install, clickstream_native is not importable: the collector
+    says so once and every body takes the Python path."""
+    monkeypatch.setattr(native_rows, "clickstream_native", None)
+    with caplog.at_level(logging.WARNING, "clickstream.ingest"):
+        assert native_rows.native_intake("t", 10, True) is None
+    assert native_rows.NOT_BUILT in caplog.text
+    with pytest.raises(RuntimeError, match="not built"):
+        native_rows.NativeIntake("t", 10, True)

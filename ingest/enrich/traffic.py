@@ -188,6 +188,20 @@ class Traffic:
     utm_content: str
     click_id: str
 
+    @property
+    def columns(self) -> tuple[str, str, str, str, str, str, str, str]:
+        """referrer_domain, channel, the five UTM values, click_id: as stored, in order."""
+        return (
+            self.referrer_domain,
+            self.channel,
+            self.utm_source,
+            self.utm_medium,
+            self.utm_campaign,
+            self.utm_term,
+            self.utm_content,
+            self.click_id,
+        )
+
 
 def classify_traffic(
     url: str,
