@@ -559,6 +559,7 @@ HAND_WRITTEN = [
     f'[{{"event_id":"{ID}","type":"page_view","anonymous_id":"a","properties":{{"n":18446744073709551615,"m":-9223372036854775808}}}}]',
     f'[{{"event_id":"{ID}","type":"page_view","anonymous_id":"a","properties":{{"n":18446744073709551616}}}}]',
     f'[{{"event_id":"{ID}","type":"page_view","anonymous_id":"a","properties":{{"f":1.0,"g":1e-7,"h":1E16,"i":0.00001}}}}]',
+    '[{"type":"track","event":"Product Added","messageId":"m1","anonymousId":"a"}]',  # Segment
     "[]",
     "[[]]",
     "[1]",
