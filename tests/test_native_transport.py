@@ -80,3 +80,17 @@ def test_url_query_parameters_are_connection_settings(
     finally:
         warehouse.close()
     assert rows == [("distributed_product_mode", "global"), ("max_threads", "3")]
+
+
+def test_a_connection_left_mid_statement_is_replaced(clickhouse_server: ClickHouseServer) -> None:
+    """A server stopped in the middle of an insert leaves clickhouse-driver's connection marked
+    as still running that statement; every later statement would be refused ("simultaneous
+    queries on single connection"). The backend replaces the client: one failure reported as
+    unavailable (the caller retries), then statements go through again."""
+    warehouse = connect(clickhouse_server.url)
+    assert warehouse.query("SELECT 1").scalar() == 1
+    warehouse._client.connection.is_query_executing = True  # the state such a cut leaves
+    with pytest.raises(WarehouseUnavailable, match="PartiallyConsumedQuery"):
+        warehouse.query("SELECT 2")
+    assert warehouse.query("SELECT 3").scalar() == 3
+    warehouse.close()

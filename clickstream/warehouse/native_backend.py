@@ -1,12 +1,15 @@
 """A ClickHouse server over the native protocol with clickhouse-driver.
 
-clickhouse-driver pings a pooled connection before each statement and reconnects when the server
-went away (a restart), so no reconnect logic lives here; network failures are reported as
+clickhouse-driver pings its connection before each statement and reconnects when the server went
+away (a restart). A statement cut off halfway (the server stopped mid-insert) can leave the
+driver's connection believing a query is still running, so after any failure that is not the
+server's own answer the client is replaced by a fresh one; the failure is reported as
 `WarehouseUnavailable` for the caller's retry and backoff.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -54,26 +57,36 @@ class NativeWarehouse:
     ) -> None:
         self.url = f"clickhouse://{user}@{host}:{port}/{database}"
         self._column_converters: dict[str, dict[str, Converter]] = {}
-        self._client = Client(
-            host=host,
-            port=port,
-            user=user,
-            password=password,
-            database=database,
-            secure=secure,
-            connect_timeout=connect_timeout,
-            send_receive_timeout=send_receive_timeout,
-            settings={"server_side_params": True, **_typed(settings or {})},
-        )
+        self._client_options: dict[str, Any] = {
+            "host": host,
+            "port": port,
+            "user": user,
+            "password": password,
+            "database": database,
+            "secure": secure,
+            "connect_timeout": connect_timeout,
+            "send_receive_timeout": send_receive_timeout,
+            "settings": {"server_side_params": True, **_typed(settings or {})},
+        }
+        self._client = Client(**self._client_options)
 
     def _call(self, sql: str, *args: Any, **kwargs: Any) -> Any:
         try:
             return self._client.execute(sql, *args, **kwargs)
-        except _UNAVAILABLE as error:
-            self._client.disconnect()
-            raise WarehouseUnavailable(f"{self.url}: {error}") from error
-        except driver_errors.Error as error:
-            raise WarehouseError(str(error), getattr(error, "code", None)) from error
+        except driver_errors.ServerException as error:  # the server answered: connection fine
+            raise WarehouseError(str(error), error.code) from error
+        except driver_errors.TypeMismatchError as error:  # a value the driver cannot encode
+            self._replace_client()
+            raise WarehouseError(str(error), error.code) from error
+        except (*_UNAVAILABLE, driver_errors.Error, AttributeError) as error:
+            # AttributeError: the driver's own cleanup of a connection it already closed.
+            self._replace_client()
+            raise WarehouseUnavailable(f"{self.url}: {error!r}") from error
+
+    def _replace_client(self) -> None:
+        old, self._client = self._client, Client(**self._client_options)
+        with contextlib.suppress(Exception):  # the old connection is abandoned either way
+            old.disconnect()
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
         self._call(sql, dict(params) if params else None)
