@@ -62,6 +62,27 @@ def _query(endpoint: EmbeddedProcess, sql: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("name", sorted(DASHBOARDS))
 def test_every_panel_through_the_sql_endpoint(endpoint: EmbeddedProcess, name: str) -> None:
+    assert _run_panels(endpoint, name, {}) > 0
+
+
+# The funnel dashboard's breakdown choices beyond the default (channel), and the Period variable
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        {"breakdown": "period", "bucket": "week"},
+        {"breakdown": "campaign", "bucket": "month"},
+        {"breakdown": "device"},
+        {"breakdown": "visitor_type"},
+    ],
+    ids=lambda chosen: "-".join(chosen.values()),
+)
+def test_every_funnel_breakdown_through_the_sql_endpoint(endpoint: EmbeddedProcess, chosen):
+    assert _run_panels(endpoint, "funnel", chosen) > 0
+
+
+def _run_panels(endpoint: EmbeddedProcess, name: str, chosen: dict[str, str]) -> int:
+    """Every ClickHouse panel of dashboard `name`, with the variables chosen, through the
+    endpoint; returns how many queries ran."""
     dashboard = DASHBOARDS[name]
     now = datetime.now(UTC)
     time_range = TimeRange(now - timedelta(hours=1), now) if name == "pipeline" else RANGE
@@ -69,7 +90,7 @@ def test_every_panel_through_the_sql_endpoint(endpoint: EmbeddedProcess, name: s
     def run(sql: str) -> list[str]:
         return [str(row[0]) for row in _query(endpoint, sql)["data"]]
 
-    chosen = {"site": "shop"}
+    chosen = {"site": "shop"} | chosen
     if any(v["name"] == "visitor" for v in dashboard["templating"]["list"]):
         chosen["visitor"] = run("SELECT any(person) FROM clickstream.person_events")[0]
     values = resolve_variables(dashboard, time_range, run, chosen=chosen)
@@ -87,4 +108,4 @@ def test_every_panel_through_the_sql_endpoint(endpoint: EmbeddedProcess, name: s
             fields |= set(columns)
             checked += 1
         assert named_fields(panel) <= fields, panel["title"]
-    assert checked
+    return checked
