@@ -44,9 +44,7 @@ _CREATE_MATERIALIZED_VIEW = re.compile(
 _CREATE_VIEW = re.compile(
     _LEADING_COMMENTS + r"CREATE OR REPLACE VIEW clickstream\.(?P<name>\w+)(?P<rest>\s.*)$", re.S
 )
-_INSERT_SELECT = re.compile(
-    _LEADING_COMMENTS + r"INSERT INTO clickstream\.\w+\s+SELECT\s.*$", re.S
-)
+_INSERT_SELECT = re.compile(_LEADING_COMMENTS + r"INSERT INTO clickstream\.\w+\s+SELECT\s.*$", re.S)
 _TABLE_NAME = re.compile(r"CREATE TABLE IF NOT EXISTS clickstream\.(\w+)")
 
 
