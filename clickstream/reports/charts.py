@@ -110,17 +110,30 @@ def funnel_chart(result: ReportResult) -> Figure:
     return figure
 
 
+def _kept_and_lost(
+    axes: Axes, labels: list[str], kept: list[int], lost: list[int], legend: tuple[str, str]
+) -> list[int]:
+    """Bars top to bottom: who went on (blue), then who was lost (red) after them; their
+    positions."""
+    positions = list(range(len(labels)))[::-1]
+    axes.barh(positions, kept, color=KEPT, label=legend[0])
+    axes.barh(positions, lost, left=kept, color=LOST, label=legend[1])
+    axes.set_yticks(positions, labels)
+    return positions
+
+
 def _ordered_funnel(main: Axes, steps: list[dict[str, Any]]) -> None:
     if not steps or not steps[0]["visitors"]:
         _no_data(main, "Ordered funnel")
         return
-    positions = list(range(len(steps)))[::-1]
-    visitors = [row["visitors"] for row in steps]
-    dropped = [row["drop_off"] for row in steps]
-    main.barh(positions, visitors, color=KEPT, label="reached the step")
-    main.barh(positions, dropped, left=visitors, color=LOST, label="dropped off here")
-    main.set_yticks(positions, [f"{row['step']}. {row['step_name']}" for row in steps])
-    first = visitors[0]
+    positions = _kept_and_lost(
+        main,
+        [f"{row['step']}. {row['step_name']}" for row in steps],
+        [row["visitors"] for row in steps],
+        [row["drop_off"] for row in steps],
+        ("reached the step", "dropped off here"),
+    )
+    first = steps[0]["visitors"]
     notes = [
         f"{row['visitors']:,} visitors ({_percent(row['conversion_from_first'])} of step 1)"
         + (
@@ -143,13 +156,14 @@ def _abandonment(lower: Axes, abandonment: list[dict[str, Any]]) -> None:
     if not abandonment:
         _no_data(lower, "Abandonment")
         return
-    positions = list(range(len(abandonment)))[::-1]
-    ordered = [row["ordered_visitors"] for row in abandonment]
-    abandoned = [row["abandoned_visitors"] for row in abandonment]
-    lower.barh(positions, ordered, color=KEPT, label="ordered within the window")
-    lower.barh(positions, abandoned, left=ordered, color=LOST, label="abandoned")
-    lower.set_yticks(positions, [row["step"] for row in abandonment])
-    total = max((o + a for o, a in zip(ordered, abandoned, strict=True)), default=0) or 1
+    positions = _kept_and_lost(
+        lower,
+        [row["step"] for row in abandonment],
+        [row["ordered_visitors"] for row in abandonment],
+        [row["abandoned_visitors"] for row in abandonment],
+        ("ordered within the window", "abandoned"),
+    )
+    total = max(row["started_visitors"] for row in abandonment) or 1
     notes = [
         f"{row['abandoned_visitors']:,} of {row['started_visitors']:,} abandoned "
         f"({_percent(row['abandonment_rate'])})"
