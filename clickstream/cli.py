@@ -652,9 +652,21 @@ def report(
     top: Annotated[
         int | None, typer.Option(min=0, help="sources, products: rows per list, 0: all (20).")
     ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            help="funnel: one funnel per "
+            + ", ".join(REPORTS["funnel"].choices("by"))
+            + " instead of the whole funnel.",
+            show_default=False,
+        ),
+    ] = None,
     grain: Annotated[
         Literal["day", "week", "month"] | None,
-        typer.Option(help="cohorts: cohort size (month); sources: channels over time (week)."),
+        typer.Option(
+            help="funnel: periods of the trend and of --by period (day); cohorts: cohort size "
+            "(month); sources: channels over time (week)."
+        ),
     ] = None,
     compare_to: Annotated[
         Literal["month", "quarter", "year"] | None,
@@ -711,6 +723,7 @@ def report(
         dormant_days=dormant_days,
         churn_days=churn_days,
         top=top,
+        by=by,
         grain=grain,
         compare_to=compare_to,
         cohort_by=cohort_by,

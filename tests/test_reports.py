@@ -1,7 +1,8 @@
-"""`clickstream report` against chDB in this process: every report's JSON and CSV carry exactly
-the rows its views give for the same parameters (queried here independently), the funnel and the
-pyramid agree with hand-worked golden numbers and with the plain-Python oracles, tables carry
-their headings, `--plot` writes PNGs, and bad input is a usage error (exit code 2)."""
+"""`clickstream report` against chDB in this process: every report's JSON and CSV (the funnel's
+also per period, channel, campaign, device and visitor type, --by) carry exactly the rows its
+views give for the same parameters (queried here independently), the funnel and the pyramid
+agree with hand-worked golden numbers and with the plain-Python oracles, tables carry their
+headings, `--plot` writes PNGs, and bad input is a usage error (exit code 2)."""
 
 from __future__ import annotations
 
@@ -29,17 +30,23 @@ from clickstream.reports.period import (
 )
 from clickstream.warehouse import Warehouse
 from schemas.migrations import migrate
-from tests import oracle, oracle_customers
+from tests import oracle, oracle_customers, oracle_funnel
 from tests.support.golden import GOLDEN, load_golden
 from tests.support.shoppers import ShopperGenerator
+from tests.test_views_funnel import renamed
 from tests.test_views_oracle import assert_rows_equal
 
 SITE = "shop"
 MARCH = ["--from", "2026-03-01", "--to", "2026-04-01"]
 SPRING = ["--from", "2026-03-01", "--to", "2026-05-01"]
-# report -> its options in these tests (explicit, so the views can be asked the same)
+# report (and --by) -> its options in these tests (explicit, so the views can be asked the same)
 RUNS: dict[str, list[str]] = {
-    "funnel": [*MARCH, "--window", "2d"],
+    "funnel": [*MARCH, "--window", "2d", "--grain", "week"],
+    "funnel --by period": [*MARCH, "--window", "2d", "--grain", "week"],
+    "funnel --by channel": [*MARCH, "--window", "2d"],
+    "funnel --by campaign": [*MARCH, "--window", "2d"],
+    "funnel --by device": [*MARCH, "--window", "2d"],
+    "funnel --by visitor_type": [*MARCH, "--window", "2d"],
     "stages": [*MARCH, "--window", "2d"],
     "lifecycle": [*SPRING, "--as-of", "2026-04-15 12:00:00", "--dormant-days", "10"],
     "pyramid": SPRING,
@@ -48,6 +55,7 @@ RUNS: dict[str, list[str]] = {
     "products": SPRING,
 }
 MARCH_ARGS = {"date_from": "2026-03-01 00:00:00", "date_to": "2026-04-01 00:00:00"}
+FUNNEL_ARGS = {**MARCH_ARGS, "window_seconds": 172800}
 SPRING_ARGS = {"date_from": "2026-03-01 00:00:00", "date_to": "2026-05-01 00:00:00"}
 
 
@@ -79,8 +87,17 @@ SOURCE_ORDER = by(
 # report -> section -> (view, its arguments, the rows as the report orders them)
 EXPECTED: dict[str, dict[str, tuple[str, dict[str, Any], Callable]]] = {
     "funnel": {
-        "funnel": ("funnel", {**MARCH_ARGS, "window_seconds": 172800}, as_is),
-        "abandonment": ("abandonment", {**MARCH_ARGS, "window_seconds": 172800}, as_is),
+        "funnel": ("funnel", FUNNEL_ARGS, as_is),
+        "stages_reached": ("funnel_stage_reached", MARCH_ARGS, as_is),
+        "abandonment": ("abandonment", FUNNEL_ARGS, as_is),
+        "trend": ("conversion_trend", {**MARCH_ARGS, "bucket": "week"}, as_is),
+    },
+    "funnel --by period": {
+        "by_period": ("funnel_by_period", {**FUNNEL_ARGS, "bucket": "week"}, as_is),
+    },
+    **{
+        f"funnel --by {by}": {f"by_{by}": (f"funnel_by_{by}", FUNNEL_ARGS, as_is)}
+        for by in ("channel", "campaign", "device", "visitor_type")
     },
     "stages": {
         "stranger": ("stranger_stage", MARCH_ARGS, as_is),
@@ -149,9 +166,10 @@ TYPES = {int: "UInt32", str: "String"}
 TIMES = {"date_from": "DateTime", "date_to": "DateTime", "as_of": "DateTime"}
 
 
-def everything(name: str) -> list[str]:
-    """The report's test options, with every row of its lists (--top 0) where it has lists."""
-    return [*RUNS[name], "--site", SITE, *(["--top", "0"] if name in LISTS else [])]
+def everything(case: str) -> list[str]:
+    """The report (and --by) with its test options, with every row of its lists (--top 0) where
+    it has lists."""
+    return [*case.split(), *RUNS[case], "--site", SITE, *(["--top", "0"] if case in LISTS else [])]
 
 
 LISTS = {"sources", "products"}
@@ -213,16 +231,18 @@ def same(got: Any, want: Any) -> bool:
     return got == want
 
 
-@pytest.mark.parametrize("name", list(RUNS))
-def test_json_rows_are_the_views_rows(shop: tuple[Warehouse, list], name: str) -> None:
+@pytest.mark.parametrize("case", list(RUNS))
+def test_json_rows_are_the_views_rows(shop: tuple[Warehouse, list], case: str) -> None:
     warehouse, _ = shop
-    document = run_json(warehouse, name, *everything(name))
-    expected = EXPECTED[name]
+    document = run_json(warehouse, *everything(case))
+    expected = EXPECTED[case]
     sections = document["sections"]
     assert set(sections) - {"channels"} == set(expected)
     for section, (view, arguments, order) in expected.items():
         got = sections[section]
         assert got["view"] == f"clickstream.{view}"
+        bound = {k: json_value(v, TIMES.get(k, "")) for k, v in got["arguments"].items()}
+        assert bound == {"site": SITE, **arguments}, section
         want = view_rows(warehouse, SITE, view, arguments)
         assert got["columns"] == want.columns and got["types"] == want.types, section
         rows = [
@@ -239,7 +259,7 @@ def test_json_rows_are_the_views_rows(shop: tuple[Warehouse, list], name: str) -
 def test_sources_channels_over_time_add_up_per_period(shop: tuple[Warehouse, list]) -> None:
     """The per-month channel sums equal acquisition_sources (last touch) of each month."""
     warehouse, _ = shop
-    document = run_json(warehouse, "sources", *everything("sources"))
+    document = run_json(warehouse, *everything("sources"))
     rows = document["sections"]["channels"]["rows"]
     months = [("2026-03-01 00:00:00", "2026-04-01 00:00:00"), ("2026-04-01", "2026-05-01")]
     expected = []
@@ -297,13 +317,13 @@ def csv_matches(cell: str, value: Any) -> bool:
     return cell == str(value)
 
 
-@pytest.mark.parametrize("name", list(RUNS))
-def test_csv_rows_are_the_views_rows(shop: tuple[Warehouse, list], name: str) -> None:
+@pytest.mark.parametrize("case", list(RUNS))
+def test_csv_rows_are_the_views_rows(shop: tuple[Warehouse, list], case: str) -> None:
     warehouse, _ = shop
-    result = report(warehouse, name, *everything(name), "--format", "csv")
+    result = report(warehouse, *everything(case), "--format", "csv")
     assert result.exit_code == 0, result.output
     sections = csv_sections(result.stdout)
-    for section, (view, arguments, order) in EXPECTED[name].items():
+    for section, (view, arguments, order) in EXPECTED[case].items():
         wanted = order(view_rows(warehouse, SITE, view, arguments).dicts())
         got = sections[section if len(sections) > 1 else ""]
         assert len(got) == len(wanted), section
@@ -344,17 +364,27 @@ def golden_rows(name: str) -> list[dict[str, str]]:
 
 
 @pytest.mark.parametrize(
-    ("name", "section", "golden"),
-    [("funnel", "funnel", "funnel"), ("pyramid", "pyramid", "value_pyramid")],
+    ("case", "section", "golden"),
+    [
+        ("funnel", "funnel", "funnel"),
+        ("funnel", "stages_reached", "funnel_stage_reached"),
+        ("funnel --grain week", "trend", "conversion_trend"),
+        ("funnel --by period --grain day", "by_period", "funnel_by_period"),
+        ("funnel --by channel", "by_channel", "funnel_by_channel"),
+        ("funnel --by campaign", "by_campaign", "funnel_by_campaign"),
+        ("funnel --by device", "by_device", "funnel_by_device"),
+        ("funnel --by visitor_type", "by_visitor_type", "funnel_by_visitor_type"),
+        ("pyramid", "pyramid", "value_pyramid"),
+    ],
 )
-def test_golden_numbers(shop: tuple[Warehouse, list], name: str, section: str, golden: str) -> None:
-    """The hand-worked golden shop: 4 visitors, 3 engaged, ..., 2 ordered; a VIP of 120 and a
-    small customer of 100."""
+def test_golden_numbers(shop: tuple[Warehouse, list], case: str, section: str, golden: str) -> None:
+    """The hand-worked golden shop (tests/golden/queries.sql): 4 visitors, 3 engaged, ...,
+    2 ordered, all in the week of 2026-01-05; a VIP of 120 and a small customer of 100."""
     warehouse, _ = shop
-    arguments = ["--from", "2026-01-01", "--to", "2026-02-01", "--site", "golden"]
-    if name == "funnel":
+    arguments = [*case.split(), "--from", "2026-01-01", "--to", "2026-02-01", "--site", "golden"]
+    if case.startswith("funnel"):
         arguments += ["--window", "7d"]
-    rows = run_json(warehouse, name, *arguments)["sections"][section]["rows"]
+    rows = run_json(warehouse, *arguments)["sections"][section]["rows"]
     expected = golden_rows(golden)
     assert len(rows) == len(expected)
     for row, want in zip(rows, expected, strict=True):
@@ -379,6 +409,50 @@ def test_funnel_and_pyramid_equal_the_oracles(shop: tuple[Warehouse, list]) -> N
     assert_rows_equal(floats(document, "pyramid"), pyramid)
 
 
+@pytest.mark.parametrize(
+    ("by", "dimension"),
+    [
+        ("period", "week"),
+        ("channel", "channel"),
+        ("campaign", "campaign"),
+        ("device", "device"),
+        ("visitor_type", "visitor_type"),
+    ],
+)
+def test_funnel_by_equals_the_oracle(shop: tuple[Warehouse, list], by: str, dimension: str) -> None:
+    warehouse, records = shop
+    document = run_json(warehouse, *everything(f"funnel --by {by}"))
+    section = document["sections"][f"by_{by}"]
+    column = section["columns"][0]
+    start, end = datetime(2026, 3, 1), datetime(2026, 4, 1)
+    expected = oracle_funnel.funnel_breakdown(records, SITE, start, end, 172800, dimension, "UTC")
+    assert len({row["value"] for row in expected}) > 1, "several groups"
+    convert = date.fromisoformat if by == "period" else str
+    assert_rows_equal(floats(document, f"by_{by}"), renamed(expected, column, convert))
+
+
+def test_funnel_stages_reached_and_trend_equal_the_oracles(shop: tuple[Warehouse, list]) -> None:
+    warehouse, records = shop
+    document = run_json(warehouse, *everything("funnel"))
+    start, end = datetime(2026, 3, 1), datetime(2026, 4, 1)
+    reached = oracle_funnel.stage_reached(records, SITE, start, end, "UTC")
+    assert reached[5]["visitors"] > 5, "a real shop"
+    assert_rows_equal(floats(document, "stages_reached"), reached)
+    trend = oracle_funnel.conversion_trend(records, SITE, start, end, "week", "UTC")
+    assert len(trend) >= 5
+    assert_rows_equal(floats(document, "trend"), trend)
+
+
+def test_funnel_by_takes_only_the_parameters_it_uses(shop: tuple[Warehouse, list]) -> None:
+    warehouse, _ = shop
+    channel = run_json(warehouse, *everything("funnel --by channel"))["parameters"]
+    assert channel["by"] == "channel" and "bucket" not in channel and "grain" not in channel
+    period = run_json(warehouse, *everything("funnel --by period"))["parameters"]
+    assert (period["by"], period["bucket"], period["grain"]) == ("period", "week", "week")
+    whole = run_json(warehouse, "funnel", *MARCH, "--site", SITE)["parameters"]
+    assert "by" not in whole and whole["bucket"] == "day", "the trend is daily by default"
+
+
 def floats(document: dict[str, Any], section: str) -> list[dict[str, Any]]:
     got = document["sections"][section]
     return [
@@ -388,7 +462,22 @@ def floats(document: dict[str, Any], section: str) -> list[dict[str, Any]]:
 
 
 HEADINGS = {
-    "funnel": ["Ordered funnel", "step name", "% of previous", "drop-off rate", "median time"],
+    "funnel": [
+        "Ordered funnel",
+        "step name",
+        "% of previous",
+        "drop-off rate",
+        "median time",
+        "Stages reached, in any order",
+        "active visitors",
+        "Visit-to-order conversion per period",
+        "ordering visitors",
+    ],
+    "funnel --by period": ["Ordered funnel per day, week or month", "period start", "2026-03-02"],
+    "funnel --by channel": ["Ordered funnel by the channel", "channel", "direct", "search"],
+    "funnel --by campaign": ["Ordered funnel by the UTM campaign", "utm campaign"],
+    "funnel --by device": ["Ordered funnel by the device class", "device class", "mobile"],
+    "funnel --by visitor_type": ["new and returning visitors", "returning", "% of first"],
     "stages": ["Stranger stage", "bounce rate", "Deal stage", "revenue growth rate"],
     "lifecycle": ["Lifecycle segments", "dormant_potential", "Movement between segments"],
     "pyramid": ["Value pyramid", "revenue share", "avg order value", "Recency, frequency"],
@@ -398,12 +487,12 @@ HEADINGS = {
 }
 
 
-@pytest.mark.parametrize("name", list(RUNS))
-def test_tables_have_their_headings(shop: tuple[Warehouse, list], name: str) -> None:
+@pytest.mark.parametrize("case", list(RUNS))
+def test_tables_have_their_headings(shop: tuple[Warehouse, list], case: str) -> None:
     warehouse, _ = shop
-    result = report(warehouse, name, *RUNS[name], "--site", SITE)
+    result = report(warehouse, *case.split(), *RUNS[case], "--site", SITE)
     assert result.exit_code == 0, result.output
-    for heading in HEADINGS[name]:
+    for heading in HEADINGS[case]:
         assert heading in result.stdout, heading
     assert "…" not in result.stdout, "nothing is cut"
 
@@ -426,24 +515,25 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-@pytest.mark.parametrize("name", list(RUNS))
-def test_plot_writes_a_png(shop: tuple[Warehouse, list], name: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("case", list(RUNS))
+def test_plot_writes_a_png(shop: tuple[Warehouse, list], case: str, tmp_path: Path) -> None:
     warehouse, _ = shop
-    path = tmp_path / f"{name}.png"
-    result = report(warehouse, name, *RUNS[name], "--site", SITE, "--plot", str(path))
+    path = tmp_path / "report.png"
+    result = report(warehouse, *case.split(), *RUNS[case], "--site", SITE, "--plot", str(path))
     assert result.exit_code == 0, result.output
     width, height = png_size(path)
     assert width >= 1000 and height >= 300 and path.stat().st_size > 20_000
     assert f"wrote {path}" in result.stderr
 
 
-@pytest.mark.parametrize("name", list(RUNS))
+@pytest.mark.parametrize("case", list(RUNS))
 def test_plot_of_a_shop_without_data(
-    shop: tuple[Warehouse, list], name: str, tmp_path: Path
+    shop: tuple[Warehouse, list], case: str, tmp_path: Path
 ) -> None:
     warehouse, _ = shop
     path = tmp_path / "empty.png"
-    result = report(warehouse, name, "--site", "nobody", "--plot", str(path), "--format", "csv")
+    arguments = [*case.split(), "--site", "nobody", "--plot", str(path), "--format", "csv"]
+    result = report(warehouse, *arguments)
     assert result.exit_code == 0, result.output
     png_size(path)
 
@@ -493,6 +583,20 @@ def test_default_period_is_the_last_30_days_in_the_site_time_zone(
         (["funnel", "--section", "nope"], "has no section 'nope'"),
         (["lifecycle", "--as-of", "2026-01-01T00:00:00+08:00"], "without a zone"),
         (["funnel", "--format", "xml"], "is not one of"),
+        (
+            ["funnel", "--by", "colour"],
+            "Invalid value for --by: the funnel report takes period, channel, campaign, device "
+            "or visitor_type, not 'colour'",
+        ),
+        (["stages", "--by", "channel"], "--by: does not apply to the stages report"),
+        (
+            ["funnel", "--by", "channel", "--grain", "week"],
+            "--grain: does not apply to the funnel report --by channel",
+        ),
+        (
+            ["funnel", "--by", "device", "--section", "trend"],
+            "report funnel --by device has no section 'trend' (it has: by_device)",
+        ),
     ],
 )
 def test_bad_input_is_a_usage_error(
@@ -501,7 +605,7 @@ def test_bad_input_is_a_usage_error(
     warehouse, _ = shop
     result = report(warehouse, *arguments, "--site", SITE)
     assert result.exit_code == 2, result.output
-    assert message in " ".join(result.output.split()), result.output
+    assert message in " ".join(result.output.replace("│", " ").split()), result.output
 
 
 def test_which_site_must_be_said_when_there_are_several(

@@ -89,45 +89,81 @@ def _horizontal_bars(
 
 
 def funnel_chart(result: ReportResult) -> Figure:
-    steps = result.rows("funnel")
-    abandonment = result.rows("abandonment")
-    figure, (main, lower) = _figure(result, [4.6, 2.2])
+    """The whole funnel; with --by, the funnel per group (funnel_breakdown_chart)."""
+    for section in result.sections:
+        if section.section.view.startswith("funnel_by_"):
+            return funnel_breakdown_chart(result, section.section.group_by, section.result.dicts())
+    figure, (main, reached, lower, trend) = _figure(result, [4.6, 2.8, 2.2, 2.8])
+    _ordered_funnel(main, result.rows("funnel"))
+    _horizontal_bars(
+        reached,
+        [f"{row['step']}. {row['step_name']}" for row in result.rows("stages_reached")],
+        [row["visitors"] for row in result.rows("stages_reached")],
+        "Stages reached in any order: visitors who did each step's action at all",
+        notes=[
+            f"{row['visitors']:,} ({_percent(row['share'])} of active visitors)"
+            for row in result.rows("stages_reached")
+        ],
+    )
+    _abandonment(lower, result.rows("abandonment"))
+    _conversion_trend(trend, result.rows("trend"), result.values.get("bucket", "day"))
+    return figure
+
+
+def _kept_and_lost(
+    axes: Axes, labels: list[str], kept: list[int], lost: list[int], legend: tuple[str, str]
+) -> list[int]:
+    """Bars top to bottom: who went on (blue), then who was lost (red) after them; their
+    positions."""
+    positions = list(range(len(labels)))[::-1]
+    axes.barh(positions, kept, color=KEPT, label=legend[0])
+    axes.barh(positions, lost, left=kept, color=LOST, label=legend[1])
+    axes.set_yticks(positions, labels)
+    return positions
+
+
+def _ordered_funnel(main: Axes, steps: list[dict[str, Any]]) -> None:
     if not steps or not steps[0]["visitors"]:
         _no_data(main, "Ordered funnel")
-    else:
-        positions = list(range(len(steps)))[::-1]
-        visitors = [row["visitors"] for row in steps]
-        dropped = [row["drop_off"] for row in steps]
-        main.barh(positions, visitors, color=KEPT, label="reached the step")
-        main.barh(positions, dropped, left=visitors, color=LOST, label="dropped off here")
-        main.set_yticks(positions, [f"{row['step']}. {row['step_name']}" for row in steps])
-        first = visitors[0]
-        notes = [
-            f"{row['visitors']:,} visitors ({_percent(row['conversion_from_first'])} of step 1)"
-            + (
-                f"\n−{row['drop_off']:,} dropped off ({_percent(row['drop_off_rate'])} of step "
-                f"{row['step'] - 1})"
-                if row["step"] > 1
-                else ""
-            )
-            for row in steps
-        ]
-        for position, note in zip(positions, notes, strict=True):
-            main.text(first * 1.02, position, note, va="center", fontsize=9, color=INK)
-        main.set_xlim(0, first * _room_for(notes))
-        main.set_title("Ordered funnel: visitors per step and drop-off", loc="left")
-        _plain(main)
-        _legend_below(main)
+        return
+    positions = _kept_and_lost(
+        main,
+        [f"{row['step']}. {row['step_name']}" for row in steps],
+        [row["visitors"] for row in steps],
+        [row["drop_off"] for row in steps],
+        ("reached the step", "dropped off here"),
+    )
+    first = steps[0]["visitors"]
+    notes = [
+        f"{row['visitors']:,} visitors ({_percent(row['conversion_from_first'])} of step 1)"
+        + (
+            f"\n−{row['drop_off']:,} dropped off ({_percent(row['drop_off_rate'])} of step "
+            f"{row['step'] - 1})"
+            if row["step"] > 1
+            else ""
+        )
+        for row in steps
+    ]
+    for position, note in zip(positions, notes, strict=True):
+        main.text(first * 1.02, position, note, va="center", fontsize=9, color=INK)
+    main.set_xlim(0, first * _room_for(notes))
+    main.set_title("Ordered funnel: visitors per step and drop-off", loc="left")
+    _plain(main)
+    _legend_below(main)
+
+
+def _abandonment(lower: Axes, abandonment: list[dict[str, Any]]) -> None:
     if not abandonment:
         _no_data(lower, "Abandonment")
-        return figure
-    positions = list(range(len(abandonment)))[::-1]
-    ordered = [row["ordered_visitors"] for row in abandonment]
-    abandoned = [row["abandoned_visitors"] for row in abandonment]
-    lower.barh(positions, ordered, color=KEPT, label="ordered within the window")
-    lower.barh(positions, abandoned, left=ordered, color=LOST, label="abandoned")
-    lower.set_yticks(positions, [row["step"] for row in abandonment])
-    total = max((o + a for o, a in zip(ordered, abandoned, strict=True)), default=0) or 1
+        return
+    positions = _kept_and_lost(
+        lower,
+        [row["step"] for row in abandonment],
+        [row["ordered_visitors"] for row in abandonment],
+        [row["abandoned_visitors"] for row in abandonment],
+        ("ordered within the window", "abandoned"),
+    )
+    total = max(row["started_visitors"] for row in abandonment) or 1
     notes = [
         f"{row['abandoned_visitors']:,} of {row['started_visitors']:,} abandoned "
         f"({_percent(row['abandonment_rate'])})"
@@ -139,7 +175,144 @@ def funnel_chart(result: ReportResult) -> Figure:
     lower.set_title("Cart and checkout abandonment", loc="left")
     _plain(lower)
     _legend_below(lower)
+
+
+def _period_labels(periods: list[Any], grain: str) -> list[str]:
+    return [f"{period:%Y-%m}" if grain == "month" else f"{period:%m-%d}" for period in periods]
+
+
+def _open_frame(axes: Axes, count: int) -> None:
+    axes.tick_params(axis="x", labelsize=8, rotation=45 if count > 16 else 0)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+
+
+def _conversion_trend(axes: Axes, rows: list[dict[str, Any]], grain: str) -> None:
+    """Visitors per period as bars, the share of them who ordered as a line over them."""
+    title = f"Visit-to-order conversion per {grain} (bars: visitors; line: share who ordered)"
+    if not any(row["visitors"] for row in rows):
+        _no_data(axes, title)
+        return
+    labels = _period_labels([row["period_start"] for row in rows], grain)
+    axes.bar(labels, [row["visitors"] for row in rows], color=MUTED, label="visitors")
+    axes.bar(labels, [row["ordering_visitors"] for row in rows], color=KEPT, label="who ordered")
+    axes.set_ylabel("visitors")
+    rate = axes.twinx()
+    rate.plot(labels, [row["conversion"] * 100 for row in rows], color=INK, marker="o", ms=3)
+    rate.set_ylim(0, max(1.0, max(row["conversion"] * 100 for row in rows) * 1.15))
+    rate.set_ylabel("% who ordered")
+    rate.spines["top"].set_visible(False)
+    axes.set_title(title, loc="left")
+    axes.legend(loc="upper left", frameon=False, fontsize=9)
+    _open_frame(axes, len(labels))
+
+
+# --- funnel --by ---
+
+_GROUP_COLORS = [KEPT, "#6aa84f", "#e69138", "#8e7cc3", "#cc4125", "#45818e", "#bf9000", MUTED]
+_MOST_GROUPS = len(_GROUP_COLORS)  # groups drawn side by side, the largest
+_MOST_BARS = 20  # groups in the conversion-to-order panel, the largest
+
+
+def funnel_breakdown_chart(result: ReportResult, column: str, rows: list[dict[str, Any]]) -> Figure:
+    """Per period: the share of each period's visitors reaching each step, and visitors against
+    buyers per period. Per channel, campaign, device or visitor type: the conversion of each step
+    per group side by side, and the conversion to order per group."""
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row[column], []).append(row)
+    by = result.values.get("by", "")
+    grain = result.values.get("bucket", "day")
+    if by == "period":
+        figure, (shares, sizes) = _figure(result, [3.8, 2.8])
+        _steps_over_time(shares, groups, grain)
+        _conversion_trend(
+            sizes,
+            [
+                {
+                    "period_start": period,
+                    "visitors": steps[0]["visitors"],
+                    "ordering_visitors": steps[-1]["visitors"],
+                    "conversion": steps[-1]["conversion_from_first"],
+                }
+                for period, steps in groups.items()
+            ],
+            grain,
+        )
+        sizes.set_title(
+            f"Chains started per {grain} (bars) and share ending in an order (line)", loc="left"
+        )
+        return figure
+    largest = sorted(groups, key=lambda group: -groups[group][0]["visitors"])
+    shown = largest[:_MOST_BARS]
+    figure, (steps, orders) = _figure(result, [3.8, max(2.4, 0.32 * len(shown) + 1.2)])
+    name = by.replace("_", " ")
+    _step_conversion_per_group(steps, {g: groups[g] for g in largest[:_MOST_GROUPS]}, name)
+    _horizontal_bars(
+        orders,
+        [_group_label(group) for group in shown],
+        [groups[group][-1]["conversion_from_first"] for group in shown],
+        f"Conversion to order per {name} (visitors who ordered of those who came)"
+        + (f", the {len(shown)} largest of {len(groups)}" if len(shown) < len(groups) else ""),
+        notes=[
+            f"{_percent(groups[g][-1]['conversion_from_first'])} "
+            f"({groups[g][-1]['visitors']:,} of {groups[g][0]['visitors']:,})"
+            for g in shown
+        ],
+    )
     return figure
+
+
+def _group_label(group: Any) -> str:
+    return str(group) if group != "" else "(none)"
+
+
+def _step_conversion_per_group(
+    axes: Axes, groups: dict[Any, list[dict[str, Any]]], name: str
+) -> None:
+    title = f"Conversion from the previous step, per {name}"
+    if not groups:
+        _no_data(axes, title)
+        return
+    steps = next(iter(groups.values()))[1:]
+    width = 0.8 / len(groups)
+    for index, (group, rows) in enumerate(groups.items()):
+        offset = (index - (len(groups) - 1) / 2) * width
+        axes.bar(
+            [position + offset for position in range(len(steps))],
+            [row["conversion_from_previous"] * 100 for row in rows[1:]],
+            width,
+            label=f"{_group_label(group)} ({rows[0]['visitors']:,})",
+            color=_GROUP_COLORS[index],
+        )
+    axes.set_xticks(range(len(steps)), [f"{row['step']}. {row['step_name']}" for row in steps])
+    axes.set_ylabel("% of the previous step")
+    axes.set_ylim(0, 105)
+    axes.set_title(title + " (visitors at step 1)", loc="left")
+    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
+    _open_frame(axes, 0)
+
+
+def _steps_over_time(axes: Axes, groups: dict[Any, list[dict[str, Any]]], grain: str) -> None:
+    title = f"Share of each {grain}'s visitors reaching each step (% of step 1)"
+    if not groups:
+        _no_data(axes, title)
+        return
+    labels = _period_labels(list(groups), grain)
+    for step in range(1, 6):
+        axes.plot(
+            labels,
+            [rows[step]["conversion_from_first"] * 100 for rows in groups.values()],
+            marker="o",
+            ms=3,
+            color=_GROUP_COLORS[step - 1],
+            label=f"{step + 1}. {next(iter(groups.values()))[step]['step_name']}",
+        )
+    axes.set_ylabel("% of the visitors")
+    axes.set_ylim(0, 105)
+    axes.set_title(title, loc="left")
+    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
+    _open_frame(axes, len(labels))
 
 
 # --- stages ---

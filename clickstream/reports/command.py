@@ -35,8 +35,7 @@ def show_report(
     report = REPORTS[name]
     try:
         checked = check(report, options)
-        for section in sections:
-            report.section(section)
+        report.shown(checked.extra, sections)
     except UsageProblem as problem:
         raise typer.BadParameter(problem.message, param_hint=problem.option) from problem
     except KeyError as error:

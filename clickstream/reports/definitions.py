@@ -7,15 +7,54 @@ from clickstream.reports.model import PERIOD, Pivot, Report, Section
 
 WINDOWED = (*PERIOD, "window_seconds")
 
+# The funnel report without --by: the whole funnel; with --by: one funnel per group instead.
+_WHOLE = {"by": frozenset({""})}
+# --by value -> the view's leading column, what the groups are
+_FUNNEL_BY = {
+    "period": ("period_start", "per day, week or month of the chain's first visit"),
+    "channel": ("channel", "by the channel of the landing page"),
+    "campaign": ("utm_campaign", "by the UTM campaign of the landing page"),
+    "device": ("device_class", "by the device class of the landing page"),
+    "visitor_type": ("visitor_type", "for new and returning visitors"),
+}
+
 FUNNEL = Report(
     name="funnel",
     title="Funnel",
-    question="Where do visitors drop out between the first click and the order?",
+    question="Where do visitors drop out between the first click and the order, and (--by) "
+    "does that differ per period, channel, campaign, device or new and returning visitors?",
     sections=(
-        Section("funnel", "funnel", "Ordered funnel", WINDOWED),
-        Section("abandonment", "abandonment", "Cart and checkout abandonment", WINDOWED),
+        Section("funnel", "funnel", "Ordered funnel", WINDOWED, when=_WHOLE),
+        Section(
+            "stages_reached",
+            "funnel_stage_reached",
+            "Stages reached, in any order",
+            when=_WHOLE,
+        ),
+        Section(
+            "abandonment", "abandonment", "Cart and checkout abandonment", WINDOWED, when=_WHOLE
+        ),
+        Section(
+            "trend",
+            "conversion_trend",
+            "Visit-to-order conversion per period",
+            (*PERIOD, "bucket"),
+            when=_WHOLE,
+        ),
+        *(
+            Section(
+                f"by_{by}",
+                f"funnel_by_{by}",
+                f"Ordered funnel {groups}",
+                (*WINDOWED, "bucket") if by == "period" else WINDOWED,
+                group_by=column,
+                when={"by": frozenset({by})},
+            )
+            for by, (column, groups) in _FUNNEL_BY.items()
+        ),
     ),
-    options=frozenset({"window"}),
+    options=frozenset({"window", "by", "grain"}),
+    default_grain="day",  # the trend and --by period: the last 30 days, day by day
     chart="funnel",
 )
 

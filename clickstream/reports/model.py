@@ -24,7 +24,7 @@ PARAMETER_TYPES: dict[str, str] = {
     "window_seconds": "UInt32",
     "dormant_days": "UInt32",
     "one_time_churn_days": "UInt32",
-    "bucket": "String",
+    "bucket": "String",  # day, week or month: --grain under the funnel views' name
     "cohort_by": "String",
     "grain": "String",
     "compare_to": "String",
@@ -69,6 +69,11 @@ class Section:
     def applies(self, values: Mapping[str, Any]) -> bool:
         return all(str(values.get(name) or "") in allowed for name, allowed in self.when.items())
 
+    @property
+    def uses_grain(self) -> bool:
+        """Whether the section reads --grain (as a view parameter, or runs once per period)."""
+        return self.per_period or "grain" in self.parameters or "bucket" in self.parameters
+
     def sql(self) -> str:
         """The query text: names come from the definitions, values are bound parameters."""
         if self.query_file:
@@ -99,9 +104,25 @@ class Report:
     whole_periods: bool = False
     chart: str = ""  # a chart of clickstream.reports.charts, by name
 
-    def section(self, name: str) -> Section:
-        for section in self.sections:
-            if section.name == name:
-                return section
-        known = ", ".join(s.name for s in self.sections)
-        raise KeyError(f"report {self.name} has no section {name!r} (it has: {known})")
+    def shown(self, options: Mapping[str, Any], only: tuple[str, ...] = ()) -> list[Section]:
+        """The sections shown with these option values (`when`), and if given only those
+        named; a name not among them is a KeyError saying which there are."""
+        applying = [section for section in self.sections if section.applies(options)]
+        names = [section.name for section in applying]
+        for name in only:
+            if name not in names:
+                given = "".join(
+                    f" --{option.replace('_', '-')} {options[option]}"
+                    for option in dict.fromkeys(k for s in self.sections for k in s.when)
+                    if options.get(option)
+                )
+                raise KeyError(
+                    f"report {self.name}{given} has no section {name!r} "
+                    f"(it has: {', '.join(names)})"
+                )
+        return [section for section in applying if not only or section.name in only]
+
+    def choices(self, option: str) -> list[str]:
+        """The values an option that selects sections (`when`) may take, in section order."""
+        values = (value for s in self.sections for value in sorted(s.when.get(option, ())))
+        return [value for value in dict.fromkeys(values) if value]

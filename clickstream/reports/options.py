@@ -3,6 +3,7 @@ error, exit code 2), completed with the report's defaults on the shop's clock.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -73,14 +74,28 @@ def _time(option: str, text: str | None) -> datetime | None:
         raise UsageProblem(option, str(error)) from error
 
 
+def _one_of(values: Sequence[str]) -> str:
+    return ", ".join(values[:-1]) + " or " + values[-1] if len(values) > 1 else "".join(values)
+
+
 def check(report: Report, options: ReportOptions) -> Checked:
     """Refuse what does not parse or does not apply to the report."""
     for flag, name in _REPORT_OPTIONS.items():
         if getattr(options, name) is not None and name not in report.options:
             raise UsageProblem(flag, f"does not apply to the {report.name} report")
+    if options.by is not None and options.by not in report.choices("by"):
+        raise UsageProblem(
+            "--by",
+            f"the {report.name} report takes {_one_of(report.choices('by'))}, not {options.by!r}",
+        )
     if options.grain is not None and options.grain not in report.grains:
-        grains = " or ".join(report.grains)
-        raise UsageProblem("--grain", f"the {report.name} report takes {grains}")
+        raise UsageProblem("--grain", f"the {report.name} report takes {_one_of(report.grains)}")
+    if options.grain is not None and not any(
+        section.uses_grain for section in report.shown({"by": options.by})
+    ):
+        raise UsageProblem(
+            "--grain", f"does not apply to the {report.name} report --by {options.by}"
+        )
     takes_period = any("date_from" in s.parameters for s in report.sections)
     if not takes_period:
         for flag, value in (("--from", options.date_from), ("--to", options.date_to)):
@@ -109,7 +124,8 @@ def check(report: Report, options: ReportOptions) -> Checked:
 def parameter_values(report: Report, checked: Checked, site: str, time_zone: str) -> dict[str, Any]:
     """Every value the report's views may take, the defaults filled in on the shop's clock."""
     now = shop_now(time_zone)
-    needed = {name for section in report.sections for name in section.parameters}
+    sections = report.shown(checked.extra)
+    needed = {name for section in sections for name in section.parameters}
     values: dict[str, Any] = {"site": site}
     if "date_from" in needed:
         try:
@@ -126,11 +142,17 @@ def parameter_values(report: Report, checked: Checked, site: str, time_zone: str
         values["as_of"] = checked.as_of or now
     if "window_seconds" in needed:
         values["window_seconds"] = checked.window_seconds
-    per_period = any(section.per_period for section in report.sections)
+    uses_grain = any(section.uses_grain for section in sections)
     values |= {
         name: value
         for name, value in checked.extra.items()
         if value is not None
-        and (name in needed or name in report.options or (name == "grain" and per_period))
+        and (
+            name in needed
+            or (name in report.options - {"grain"})
+            or (name == "grain" and uses_grain)
+        )
     }
+    if "bucket" in needed:
+        values["bucket"] = checked.extra["grain"]
     return values

@@ -103,6 +103,10 @@ def describe_run(result: ReportResult) -> str:
     parts[-1] += f" ({result.time_zone})"
     if values.get("window_seconds") and "window" in result.report.options:
         parts.append(f"window {describe_duration(values['window_seconds'])}")
+    if values.get("by"):
+        parts.append(f"by {values['by'].replace('_', ' ')}")
+    if values.get("bucket"):
+        parts.append(f"per {values['bucket']}")
     return ", ".join(parts)
 
 

@@ -101,10 +101,7 @@ def run_report(
     on_query: Progress = lambda section, part: None,
 ) -> ReportResult:
     """The report's sections that apply to `values` (and, if given, only those named)."""
-    sections = [s for s in report.sections if s.applies(values)]
-    if only:
-        sections = [report.section(name) for name in only]
     results = []
-    for section in sections:
+    for section in report.shown(values, only):
         results.append(run_section(warehouse, section, values, on_query))
     return ReportResult(report, dict(values), time_zone, warehouse.url, results)
