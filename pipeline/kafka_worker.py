@@ -38,6 +38,10 @@ class WorkerSettings:
     batch_seconds: float = 1.0
     max_backoff: float = 30.0
     max_poll_interval_ms: int = 600_000
+    # A topic created just before the worker starts may have no partition metadata at its first
+    # join: it is assigned nothing until the next metadata refresh (kafka-python's default: 5
+    # minutes). Refreshing often costs one small request.
+    metadata_max_age_ms: int = 5_000
 
 
 class _FlushOnRevoke(ConsumerRebalanceListener):
@@ -76,6 +80,7 @@ class KafkaWorker:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_poll_interval_ms=settings.max_poll_interval_ms,
+            metadata_max_age_ms=settings.metadata_max_age_ms,
             max_partition_fetch_bytes=8 * 1024 * 1024,
             fetch_max_bytes=64 * 1024 * 1024,
         )

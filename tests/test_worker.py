@@ -85,7 +85,9 @@ def run_workers(
 ) -> Iterator[Callable[[int], list[KafkaWorker]]]:
     started: list[tuple[KafkaWorker, threading.Thread]] = []
 
-    def start(count: int, group: str | None = None) -> list[KafkaWorker]:
+    def start(
+        count: int, group: str | None = None, topics: tuple[str, str] = topics
+    ) -> list[KafkaWorker]:
         group = group or f"group-{uuid.uuid4().hex[:6]}"
         workers = []
         for _ in range(count):
@@ -299,3 +301,21 @@ def test_a_refusal_that_is_not_about_the_rows_is_retried_not_dead_lettered(
         {"ids": ids},
     ).scalar()
     assert stored == len(records)
+
+
+def test_a_worker_started_before_its_topics_exist_loads_them(
+    kafka_broker: KafkaBroker, migrated_chdb: Warehouse, run_workers
+) -> None:
+    """Workers may start before the collector creates the topics (or the metadata of new topics
+    may reach the group late): the partitions are picked up at the next metadata refresh, not
+    minutes later."""
+    name = uuid.uuid4().hex[:8]
+    events, letters = f"events-{name}", f"letters-{name}"
+    (worker,) = run_workers(1, topics=(events, letters))
+    time.sleep(3)  # the group formed with no partitions to assign
+    ensure_topics(kafka_broker.bootstrap, {events: 2, letters: 1})
+    records = journey_records(visitors=30, events_per_visitor=5)
+    before = migrated_chdb.query(COUNT_EVENTS).rows[0][1]
+    produce(kafka_broker.bootstrap, kafka_messages(records, events))
+    stored = wait_for_count(migrated_chdb, before + len(records), timeout=45)[1]
+    assert stored == before + len(records), f"assigned: {worker.consumer.assignment()}"
