@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -16,6 +16,7 @@ from clickstream.warehouse import Warehouse
 from schemas.migrations import migrate
 from tests import oracle
 from tests import oracle_customers as expect
+from tests.support.loading import shifted
 from tests.support.shoppers import ShopperGenerator
 from tests.test_views_oracle import assert_rows_equal, query
 
@@ -31,15 +32,6 @@ PERIODS = [
     ("2026-03-09 00:00:00", "2026-03-16 00:00:00"),
     ("2026-04-01 00:00:00", "2026-04-02 00:00:00"),
 ]
-TIME_FIELDS = ("ts", "client_ts", "received_at")
-
-
-def shifted(record: dict[str, Any], hours: int) -> dict[str, Any]:
-    moved = dict(record)
-    for field in TIME_FIELDS:
-        when = datetime.fromisoformat(record[field]) + timedelta(hours=hours)
-        moved[field] = when.isoformat(sep=" ", timespec="milliseconds")
-    return moved
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from ingest.record import RequestContext, build_record
 from schemas.event import Event
 from schemas.migrations import migrate
 from tests import oracle, oracle_funnel
-from tests.support.loading import load_shuffled
+from tests.support.loading import load_shuffled, shifted
 from tests.support.shoppers import ShopperGenerator
 from tests.test_views_oracle import assert_rows_equal
 
@@ -29,17 +29,6 @@ PERIODS = [
     ("east", datetime(2026, 4, 1), datetime(2026, 4, 2)),
 ]
 WINDOW = 7 * 86400
-TIME_FIELDS = ("ts", "client_ts", "received_at", "sent_at")
-
-
-def shifted(record: dict[str, Any], hours: int) -> dict[str, Any]:
-    """The record with its times moved, e.g. UTC midnight cases to another zone's midnight."""
-    moved = dict(record)
-    for field in TIME_FIELDS:
-        if moved.get(field):
-            at = datetime.fromisoformat(moved[field]) + timedelta(hours=hours)
-            moved[field] = at.isoformat(sep=" ", timespec="milliseconds")
-    return moved
 
 
 @pytest.fixture(scope="module")

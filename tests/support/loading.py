@@ -4,6 +4,7 @@ messages, shuffled, and loaded by the real loader in many batches (out-of-order 
 from __future__ import annotations
 
 import random
+from datetime import datetime, timedelta
 from typing import Any
 
 from clickstream.warehouse import Warehouse
@@ -26,3 +27,16 @@ def load_shuffled(
         ):
             batch.add(SourceMessage(topic, 0, offset, value))
         loader.load(batch)
+
+
+TIME_FIELDS = ("ts", "client_ts", "received_at", "sent_at")
+
+
+def shifted(record: dict[str, Any], hours: int) -> dict[str, Any]:
+    """The record with its times moved, e.g. UTC midnight cases to another zone's midnight."""
+    moved = dict(record)
+    for field in TIME_FIELDS:
+        if moved.get(field):
+            at = datetime.fromisoformat(moved[field]) + timedelta(hours=hours)
+            moved[field] = at.isoformat(sep=" ", timespec="milliseconds")
+    return moved
