@@ -12,6 +12,7 @@ SELECT toDate(value) AS period_start, * EXCEPT value
 FROM clickstream.funnel_breakdown(
     site = {site:String}, date_from = {date_from:DateTime}, date_to = {date_to:DateTime},
     window_seconds = {window_seconds:UInt32}, dimension = {bucket:String})
-WHERE throwIf({bucket:String} NOT IN ('day', 'week', 'month'),
-              'bucket must be day, week or month') = 0
+-- checked once, before any row is read (a scalar subquery runs first)
+WHERE (SELECT throwIf({bucket:String} NOT IN ('day', 'week', 'month'),
+                      'bucket must be day, week or month')) = 0
 ORDER BY period_start, step;

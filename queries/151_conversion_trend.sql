@@ -35,8 +35,9 @@ WITH
                 site = {site:String}, date_from = {date_from:DateTime},
                 date_to = {date_to:DateTime}, extra_seconds = 0)
             WHERE bitAnd(step_bits, 33) != 0
-              AND throwIf(bucket NOT IN ('day', 'week', 'month'),
-                          'bucket must be day, week or month') = 0
+              -- checked once, before any row is read (a scalar subquery runs first)
+              AND (SELECT throwIf({bucket:String} NOT IN ('day', 'week', 'month'),
+                                  'bucket must be day, week or month')) = 0
         )
         GROUP BY period_start, anonymous_id, user_id
     ),
