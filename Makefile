@@ -9,11 +9,12 @@ CLICKHOUSE_TCP_PORT ?= 9000
 CLICKHOUSE_HTTP_PORT ?= 8124
 SNIPPET := ingest/snippet
 NATIVE := ingest/native
+CLIENTS := tests/clients
 NATIVE_STAMP := $(VENV)/.native
 # cargo from PATH, else where rustup puts it
 CARGO ?= $(shell command -v cargo 2>/dev/null || ls $$HOME/.cargo/bin/cargo 2>/dev/null)
 
-.PHONY: run test bench up down lint deps venv native kafka-jars clickhouse-server snippet chromium clean
+.PHONY: run test bench up down lint deps venv native kafka-jars clickhouse-server snippet chromium clients clean
 
 ## run: the embedded stack in one process (collector, demo shop, spool, loader, chDB, read-only
 ## SQL endpoint); data under ./data; the first start seeds demo data. Ctrl-C stops it.
@@ -42,7 +43,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-deps: venv kafka-jars clickhouse-server snippet chromium
+deps: venv kafka-jars clickhouse-server snippet chromium clients
 
 venv: $(STAMP) native
 
@@ -84,10 +85,16 @@ snippet: $(SNIPPET)/node_modules/.package-lock.json
 $(SNIPPET)/node_modules/.package-lock.json: $(SNIPPET)/package.json $(SNIPPET)/package-lock.json
 	npm --prefix $(SNIPPET) ci --no-audit --no-fund --loglevel=error
 
+## clients: Segment's own JavaScript libraries, which tests point at the collector
+clients: $(CLIENTS)/node_modules/.package-lock.json
+
+$(CLIENTS)/node_modules/.package-lock.json: $(CLIENTS)/package.json $(CLIENTS)/package-lock.json
+	npm --prefix $(CLIENTS) ci --no-audit --no-fund --loglevel=error
+
 # The browser tests drive Debian's chromium; Playwright never downloads browsers of its own.
 chromium:
 	@test -x /usr/bin/chromium || { export DEBIAN_FRONTEND=noninteractive; \
 		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
 clean:
-	rm -rf $(VENV) .runtime deploy/local/kafka/lib $(SNIPPET)/node_modules $(NATIVE)/target
+	rm -rf $(VENV) .runtime deploy/local/kafka/lib $(SNIPPET)/node_modules $(CLIENTS)/node_modules $(NATIVE)/target

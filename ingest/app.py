@@ -34,8 +34,28 @@ from schemas.event import Event
 from schemas.messages import Message, pack, pack_rows
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
-HOT_PATHS = ("/v1/batch", "/v1/track", "/v1/page", "/v1/identify")
-SINGLE_CALLS = {"track": "track", "page": "page", "identify": "identify"}
+# Segment's HTTP tracking API: one call per endpoint, named in full.
+SINGLE_CALLS = ("track", "page", "identify", "screen", "alias", "group")
+# The short paths Segment's own clients post to (analytics.js: /v1/t, /v1/p, ...; batches to
+# /v1/b, as the mobile libraries do too): the same calls, left out of the OpenAPI document.
+SHORT_CALLS = {
+    "t": "track",
+    "p": "page",
+    "i": "identify",
+    "s": "screen",
+    "a": "alias",
+    "g": "group",
+}
+HOT_PATHS = (
+    "/v1/batch",
+    "/v1/b",
+    "/v1/track",
+    "/v1/page",
+    "/v1/identify",
+    "/v1/t",
+    "/v1/p",
+    "/v1/i",
+)
 log = logging.getLogger("clickstream.ingest")
 
 
@@ -238,6 +258,7 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
         except BodyError as error:
             raise ApiError(error.status, error.message) from error
 
+    @app.post("/v1/b", include_in_schema=False)
     @app.post("/v1/batch", summary="Send a batch of events (native or Segment format)")
     async def batch(request: Request) -> Response:
         raw = await body_of(request)
@@ -266,7 +287,7 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
             ]
         return await accept(request, body, messages, "batch")
 
-    for path, call in SINGLE_CALLS.items():
+    for path, call in [(call, call) for call in SINGLE_CALLS] + list(SHORT_CALLS.items()):
 
         async def single(request: Request, call: str = call) -> Response:
             body = json_of(await body_of(request))
@@ -277,7 +298,13 @@ def create_app(settings: CollectorSettings, sink: Sink) -> FastPath:
                 request, body, [message], call, call=None if "event_id" in message else call
             )
 
-        app.add_api_route(f"/v1/{path}", single, methods=["POST"], summary=f"Send one {call} event")
+        app.add_api_route(
+            f"/v1/{path}",
+            single,
+            methods=["POST"],
+            summary=f"Send one {call} event",
+            include_in_schema=path == call,
+        )
 
     @app.get("/v1/p.gif", summary="Tracking pixel for clients without JavaScript")
     async def pixel(request: Request) -> Response:

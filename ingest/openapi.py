@@ -113,6 +113,9 @@ def install(app: FastAPI) -> None:
             ("/v1/track", event_ref),
             ("/v1/page", event_ref),
             ("/v1/identify", event_ref),
+            ("/v1/screen", event_ref),
+            ("/v1/alias", event_ref),
+            ("/v1/group", event_ref),
         ):
             operation = paths[path]["post"]
             operation["requestBody"] = _body(body)

@@ -180,6 +180,10 @@ def to_native(message: dict[str, Any], call: str | None = None) -> dict[str, Any
         properties = {**traits, **properties}
         if kind == "alias" and message.get("previousId"):
             properties["previous_id"] = message["previousId"]
+            # alias(userId, previousId) says the earlier id is this user: stored as the
+            # anonymous id, the event links that history to the user as identify does
+            if isinstance(message["previousId"], str) and "anonymous_id" not in native:
+                native["anonymous_id"] = message["previousId"]
         if kind == "group" and message.get("groupId"):
             properties["group_id"] = message["groupId"]
 

@@ -87,6 +87,42 @@ def test_official_segment_python_library_delivers(
     assert all(r["site_id"] == "shop" for r in stored.values())
 
 
+@pytest.mark.parametrize(
+    ("path", "message", "expected"),
+    [
+        ("screen", {"name": "Basket"}, {"type": "page_view", "event_name": "Basket"}),
+        ("s", {"name": "Basket"}, {"type": "page_view", "event_name": "Basket"}),
+        ("alias", {"userId": "u-al", "previousId": "{id}"}, {"type": "alias", "user_id": "u-al"}),
+        ("a", {"userId": "u-al", "previousId": "{id}"}, {"type": "alias", "user_id": "u-al"}),
+        ("group", {"anonymousId": "{id}", "groupId": "g-1"}, {"type": "group"}),
+        ("g", {"anonymousId": "{id}", "groupId": "g-1"}, {"type": "group"}),
+        ("t", {"anonymousId": "{id}", "event": "Product Added"}, {"type": "add_to_cart"}),
+        ("p", {"anonymousId": "{id}", "name": "Home"}, {"type": "page_view"}),
+        ("i", {"anonymousId": "{id}", "userId": "u-i"}, {"type": "identify", "user_id": "u-i"}),
+    ],
+)
+def test_every_segment_call_path_takes_its_call(
+    collector: CollectorProcess,
+    kafka_broker: KafkaBroker,
+    path: str,
+    message: dict[str, str],
+    expected: dict[str, str],
+) -> None:
+    """Segment's HTTP API has one endpoint per call, and its libraries post to short paths
+    (/v1/t, /v1/p, ...): a message there need not say its call type."""
+    anonymous_id = f"call-{uuid.uuid4().hex[:8]}"
+    body = {key: value.replace("{id}", anonymous_id) for key, value in message.items()}
+    body |= {"messageId": f"ajs-next-{uuid.uuid4().hex}", "anonymousId": anonymous_id}
+    if path in ("alias", "a"):
+        del body["anonymousId"]  # alias(userId, previousId): the previous id is the visitor
+    response = httpx.post(
+        f"{collector.url}/v1/{path}", json=body, auth=("shop-key", ""), timeout=10
+    )
+    assert response.status_code == 200 and response.json()["accepted"] == 1, response.text
+    (stored,) = records_by_anonymous_id(kafka_broker.bootstrap, anonymous_id)
+    assert {key: stored[key] for key in expected} == expected
+
+
 JSON = st.recursive(
     st.none()
     | st.booleans()
