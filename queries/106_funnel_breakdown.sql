@@ -26,11 +26,16 @@ WITH
         AS site_tz_raw,
     if(site_tz_raw = '', 'UTC', site_tz_raw) AS tz,
     {dimension:String} AS dimension,
+    toUInt64(bitAnd(cityHash64(''), bitShiftLeft(toUInt64(1), 57) - 1)) AS sessionless_hash,
     assumeNotNull((SELECT step_names FROM clickstream.funnel_step_masks)) AS step_names,
     landings AS
     (
+        -- each session's landing, by landing_key: the session's id hash; events without a
+        -- session_id are, as in funnel_chains, one session per person, keyed by the person's
+        -- hash, whose landing is that person's first page view without a session_id
         SELECT
-            bitAnd(cityHash64(session_id), bitShiftLeft(toUInt64(1), 57) - 1) AS session_hash,
+            toUInt64(bitAnd(cityHash64(session_id), bitShiftLeft(toUInt64(1), 57) - 1))
+                AS landing_key,
             -- the dimension's field of the first page view, picked by (time, event_id) as the
             -- least whole tuple would be; reads three of its seven subcolumns
             min((first_page_view.1, first_page_view.2,
@@ -39,7 +44,23 @@ WITH
                          first_page_view.7))).3 AS landing_value
         FROM clickstream.session_starts
         WHERE site_id = {site:String} AND dimension IN ('channel', 'campaign', 'device')
+          AND session_id != ''
         GROUP BY session_id
+        UNION ALL
+        SELECT
+            cityHash64(if(s.user_id != '', concat('u:', s.user_id),
+                          if(m.user_id != '', concat('u:', m.user_id),
+                             concat('a:', s.anonymous_id)))) AS landing_key,
+            min((s.first_page_view.1, s.first_page_view.2,
+                 multiIf(dimension = 'channel', s.first_page_view.3,
+                         dimension = 'campaign', s.first_page_view.6,
+                         s.first_page_view.7))).3 AS landing_value
+        FROM clickstream.session_starts AS s
+        LEFT JOIN (SELECT anonymous_id, user_id FROM clickstream.identity_map
+                   WHERE site_id = {site:String}) AS m ON m.anonymous_id = s.anonymous_id
+        WHERE s.site_id = {site:String} AND dimension IN ('channel', 'campaign', 'device')
+          AND s.session_id = ''
+        GROUP BY landing_key
     ),
     first_visits AS
     (
@@ -79,7 +100,9 @@ WITH
         FROM clickstream.funnel_chains(site = {site:String}, date_from = {date_from:DateTime},
                                        date_to = {date_to:DateTime},
                                        window_seconds = {window_seconds:UInt32}) AS c
-        LEFT ANY JOIN landings AS l ON l.session_hash = c.session_hash
+        LEFT ANY JOIN landings AS l
+            ON l.landing_key = if(c.session_hash = sessionless_hash, cityHash64(c.person),
+                                  c.session_hash)
         LEFT ANY JOIN first_visits AS f ON f.person = c.person
         -- checked once, before any row is read (a scalar subquery runs first): a row-level
         -- throwIf here was pushed down to every event row and cost a quarter of the funnel

@@ -47,12 +47,20 @@ def steps_of(event: dict[str, Any]) -> set[int]:
     return steps
 
 
-def landing_pages(records, site: str) -> dict[str, dict[str, Any]]:
-    """session_id -> the session's first page view (time, then event_id)."""
-    first: dict[str, dict[str, Any]] = {}
-    for event in sorted(unique_events(records, site), key=lambda e: (ms(e["ts"]), e["event_id"])):
-        if event["type"] == "page_view":
-            first.setdefault(event["session_id"], event)
+def landing_pages(records, site: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """(session_id, person) -> the session's first page view (time, then event_id). A person's
+    events without a session_id are one session of theirs; person is '' for real sessions."""
+    first: dict[tuple[str, str], dict[str, Any]] = {}
+    for person, events in by_person(records, site).items():
+        for event in events:  # in (time, event_id) order
+            if event["type"] == "page_view":
+                session = event["session_id"]
+                key = (session, "" if session else person)
+                if key not in first or (ms(event["ts"]), event["event_id"]) < (
+                    ms(first[key]["ts"]),
+                    first[key]["event_id"],
+                ):
+                    first[key] = event
     return first
 
 
@@ -76,7 +84,8 @@ def funnel_breakdown(
     for person, (events, chain) in best_chains(records, site, *period, window).items():
         start = events[chain[0]]
         start_ms = ms(start["ts"])
-        landing = landings[start["session_id"]]
+        session = start["session_id"]
+        landing = landings[(session, "" if session else person)]
         if dimension in ("day", "week", "month"):
             value = bucket_start(start_ms, zone, dimension).isoformat()
         elif dimension == "visitor_type":

@@ -39,8 +39,19 @@ def loaded(chdb_session_warehouse: Warehouse) -> Iterator[tuple[Warehouse, list[
     warehouse.insert("clickstream.sites", {"site_id": ["east"], "time_zone": ["Asia/Shanghai"]})
     shop = ShopperGenerator(seed=11).generate(people=500)
     east = [shifted(record, -8) for record in ShopperGenerator(seed=12, site="east").generate(500)]
-    load_shuffled(warehouse, shop + east)
-    yield warehouse, shop + east
+    bare = without_sessions(ShopperGenerator(seed=13, site="bare").generate(300))
+    load_shuffled(warehouse, shop + east + bare)
+    yield warehouse, shop + east + bare
+
+
+def without_sessions(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every other device sends no session_id, as Segment's libraries do not."""
+    devices = sorted({record["anonymous_id"] for record in records})
+    bare = set(devices[::2])
+    return [
+        record | {"session_id": ""} if record["anonymous_id"] in bare else record
+        for record in records
+    ]
 
 
 def view(warehouse: Warehouse, name: str, site: str, date_from, date_to, **extra: Any):
@@ -228,3 +239,32 @@ def test_a_resent_page_view_with_another_time_is_not_a_second_page_view(loaded) 
     assert [row["visitors"] for row in reached] == [1, 0, 1, 0, 0, 0]
     totals = view(warehouse, "traffic_totals", "resend", *period, bucket=("String", "day"))
     assert (totals[0]["events"], totals[0]["page_views"]) == (2, 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "dimension", "column"),
+    [
+        ("funnel_by_channel", "channel", "channel"),
+        ("funnel_by_campaign", "campaign", "utm_campaign"),
+        ("funnel_by_device", "device", "device_class"),
+        ("funnel_by_visitor_type", "visitor_type", "visitor_type"),
+    ],
+)
+def test_events_without_a_session_id_are_one_session_of_their_person(
+    loaded, name, dimension, column
+) -> None:
+    """Page views that came without a session_id are one session per person (not one session
+    shared by everybody): their chains land on the person's first such page view."""
+    warehouse, records = loaded
+    period = (datetime(2026, 3, 1), datetime(2026, 5, 1))
+    bare = [r for r in records if r["site_id"] == "bare"]
+    assert {r["session_id"] for r in bare} > {""}
+    expected = oracle_funnel.funnel_breakdown(records, "bare", *period, WINDOW, dimension, "UTC")
+    assert len({row["value"] for row in expected}) > 1
+    actual = view(warehouse, name, "bare", *period, window_seconds=("UInt32", WINDOW))
+    assert_rows_equal(actual, renamed(expected, column))
+    funnel = view(warehouse, "funnel", "bare", *period, window_seconds=("UInt32", WINDOW))
+    utc_period = oracle_funnel.local_period(*period, "UTC")
+    assert_rows_equal(funnel, oracle.funnel(records, "bare", *utc_period, WINDOW))
+    reached = view(warehouse, "funnel_stage_reached", "bare", *period)
+    assert_rows_equal(reached, oracle_funnel.stage_reached(records, "bare", *period, "UTC"))
