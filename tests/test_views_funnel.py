@@ -29,6 +29,13 @@ PERIODS = [
     ("east", datetime(2026, 4, 1), datetime(2026, 4, 2)),
 ]
 WINDOW = 7 * 86400
+# (view, the oracle's dimension, the view's leading column)
+BREAKDOWN_VIEWS = [
+    ("funnel_by_channel", "channel", "channel"),
+    ("funnel_by_campaign", "campaign", "utm_campaign"),
+    ("funnel_by_device", "device", "device_class"),
+    ("funnel_by_visitor_type", "visitor_type", "visitor_type"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -110,15 +117,7 @@ def test_funnel_by_period(loaded, site, date_from, date_to, bucket) -> None:
 
 
 @pytest.mark.parametrize(("site", "date_from", "date_to"), PERIODS[:3])
-@pytest.mark.parametrize(
-    ("name", "dimension", "column"),
-    [
-        ("funnel_by_channel", "channel", "channel"),
-        ("funnel_by_campaign", "campaign", "utm_campaign"),
-        ("funnel_by_device", "device", "device_class"),
-        ("funnel_by_visitor_type", "visitor_type", "visitor_type"),
-    ],
-)
+@pytest.mark.parametrize(("name", "dimension", "column"), BREAKDOWN_VIEWS)
 def test_funnel_by_landing_and_visitor(loaded, site, date_from, date_to, name, dimension, column):
     warehouse, records = loaded
     expected = oracle_funnel.funnel_breakdown(
@@ -241,15 +240,7 @@ def test_a_resent_page_view_with_another_time_is_not_a_second_page_view(loaded) 
     assert (totals[0]["events"], totals[0]["page_views"]) == (2, 1)
 
 
-@pytest.mark.parametrize(
-    ("name", "dimension", "column"),
-    [
-        ("funnel_by_channel", "channel", "channel"),
-        ("funnel_by_campaign", "campaign", "utm_campaign"),
-        ("funnel_by_device", "device", "device_class"),
-        ("funnel_by_visitor_type", "visitor_type", "visitor_type"),
-    ],
-)
+@pytest.mark.parametrize(("name", "dimension", "column"), BREAKDOWN_VIEWS)
 def test_events_without_a_session_id_are_one_session_of_their_person(
     loaded, name, dimension, column
 ) -> None:
