@@ -20,9 +20,8 @@
 --               step-1 or step-2 event, bits 7-63 of cityHash64(session_id) (bits 7-63)
 CREATE OR REPLACE VIEW clickstream.funnel_events AS
 WITH
-    ifNull((SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})), '')
-        AS site_tz_raw,
-    if(site_tz_raw = '', 'UTC', site_tz_raw) AS tz,
+    (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
+    ifNull(nullIf(site_tz_raw, ''), 'UTC') AS tz,
     toDateTime64(toString({date_from:DateTime}), 3, tz) AS period_start,
     toDateTime64(toString({date_to:DateTime}), 3, tz) AS period_end,
     assumeNotNull((SELECT types FROM clickstream.funnel_step_masks)) AS step_types,

@@ -22,9 +22,8 @@
 --   step, step_name ... p90_seconds_from_previous   as in funnel, within the group
 CREATE OR REPLACE VIEW clickstream.funnel_breakdown AS
 WITH
-    ifNull((SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})), '')
-        AS site_tz_raw,
-    if(site_tz_raw = '', 'UTC', site_tz_raw) AS tz,
+    (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
+    ifNull(nullIf(site_tz_raw, ''), 'UTC') AS tz,
     {dimension:String} AS dimension,
     toUInt64(bitAnd(cityHash64(''), bitShiftLeft(toUInt64(1), 57) - 1)) AS sessionless_hash,
     assumeNotNull((SELECT step_names FROM clickstream.funnel_step_masks)) AS step_names,

@@ -11,7 +11,7 @@ CREATE OR REPLACE VIEW clickstream.order_count_distribution AS
 WITH
 -- the period is the shop's: read in the site time zone (see site_time_zone)
 (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
-if(site_tz_raw = '', 'UTC', site_tz_raw) AS tz,
+ifNull(nullIf(site_tz_raw, ''), 'UTC') AS tz,
 per_customer AS
 (
     SELECT person, count() AS orders

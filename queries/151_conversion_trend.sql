@@ -12,9 +12,8 @@
 --   conversion         ordering_visitors / visitors, 0..1 (0 without visitors)
 CREATE OR REPLACE VIEW clickstream.conversion_trend AS
 WITH
-    ifNull((SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})), '')
-        AS site_tz_raw,
-    if(site_tz_raw = '', 'UTC', site_tz_raw) AS tz,
+    (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
+    ifNull(nullIf(site_tz_raw, ''), 'UTC') AS tz,
     {bucket:String} AS bucket,
     visitors AS
     (

@@ -17,9 +17,8 @@
 --   visitor_ids   distinct visitor ids
 CREATE OR REPLACE VIEW clickstream.traffic AS
 WITH
-    ifNull((SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})), '')
-        AS site_tz_raw,
-    if(site_tz_raw = '', 'UTC', site_tz_raw) AS tz,
+    (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
+    ifNull(nullIf(site_tz_raw, ''), 'UTC') AS tz,
     {bucket:String} AS bucket_name
 SELECT
     multiIf(bucket_name = 'day', toDate(bucket, tz),

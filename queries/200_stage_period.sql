@@ -13,7 +13,7 @@
 CREATE OR REPLACE VIEW clickstream.stage_period AS
 WITH
     (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
-    if(site_tz_raw = '', 'UTC', site_tz_raw) AS tz,
+    ifNull(nullIf(site_tz_raw, ''), 'UTC') AS tz,
     -- the parameters as wall-clock text, and as UTC instants only to subtract wall-clock lengths
     toDateTime(toString({date_from:DateTime}), 'UTC') AS wall_from,
     toDateTime(toString({date_to:DateTime}), 'UTC') AS wall_to,

@@ -6,6 +6,6 @@
 CREATE OR REPLACE VIEW clickstream.online_now AS
 WITH
     (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
-    assumeNotNull(if(site_tz_raw = '' OR site_tz_raw IS NULL, 'UTC', site_tz_raw)) AS tz
+    ifNull(nullIf(site_tz_raw, ''), 'UTC') AS tz
 SELECT online_visitors, online_registered_visitors
 FROM clickstream.online_visitors(site = {site:String}, as_of = toString(now(tz)));

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from clickstream.reports.model import PARAMETER_TYPES
 from clickstream.warehouse import Warehouse
 from ingest.record import RequestContext, build_record
 from queries import QUERIES_DIR
@@ -43,14 +44,6 @@ PERIODS = [
 PERIOD_IDS = [f"{p.zone}:{p.wall_from:%m%d}-{p.wall_to:%m%d}" for p in PERIODS]
 MIDNIGHT = PERIODS[4]
 WINDOWS = [3600, 7 * 86400]
-PARAMETER_TYPES = {
-    "site": "String",
-    "date_from": "DateTime",
-    "date_to": "DateTime",
-    "as_of": "DateTime",
-    "window_seconds": "UInt32",
-    "dormant_days": "UInt32",
-}
 _event_numbers = itertools.count(1)
 
 
