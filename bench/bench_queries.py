@@ -76,14 +76,10 @@ def load(warehouse: Warehouse, site: str, events: int) -> None:
     for table in AGGREGATES:  # the steady state: history merged
         warehouse.execute(f"OPTIMIZE TABLE clickstream.{table} FINAL")
     seconds += generate(warehouse, "events", site, events, copy=1)
-    rows = scalar(
-        warehouse, "SELECT count() FROM clickstream.events WHERE site_id = {s:String}", s=site
-    )
-    unique = scalar(
-        warehouse,
-        "SELECT uniqExact(event_id) FROM clickstream.events WHERE site_id = {s:String}",
-        s=site,
-    )
+    rows, unique = warehouse.query(
+        "SELECT count(), uniqExact(event_id) FROM clickstream.events WHERE site_id = {s:String}",
+        {"s": site},
+    ).rows[0]
     print(
         f"{site}: {rows:,} rows stored ({rows - unique:,} resent copies, not merged), "
         f"generated and inserted in {seconds:.1f} s"

@@ -10,7 +10,8 @@ from clickstream.reports.model import Report, Section
 from clickstream.reports.period import Period, split_period
 from clickstream.warehouse import QueryResult, Warehouse, WarehouseError
 
-_MISSING_VIEW = ("UNKNOWN_TABLE", "UNKNOWN_FUNCTION", "UNKNOWN_DATABASE", "doesn't exist")
+# UNKNOWN_FUNCTION (a parameterized view that is not there), UNKNOWN_TABLE, UNKNOWN_DATABASE
+_MISSING_VIEW_CODES = frozenset({46, 60, 81})
 
 
 class ReportError(Exception):
@@ -39,10 +40,20 @@ class ReportResult:
         return []
 
 
+def _refused(view: str, error: WarehouseError) -> ReportError:
+    hint = ""
+    if error.code in _MISSING_VIEW_CODES:
+        hint = " (the schema may be older than this command: run `clickstream migrate`)"
+    return ReportError(f"clickstream.{view}: {error}{hint}")
+
+
 def site_time_zone(warehouse: Warehouse, site: str) -> str:
-    result = warehouse.query(
-        "SELECT * FROM clickstream.site_time_zone(site = {site:String})", {"site": site}
-    )
+    try:
+        result = warehouse.query(
+            "SELECT * FROM clickstream.site_time_zone(site = {site:String})", {"site": site}
+        )
+    except WarehouseError as error:
+        raise _refused("site_time_zone", error) from error
     return (result.scalar() if result.rows else "") or "UTC"
 
 
@@ -57,10 +68,7 @@ def _query(
     try:
         return arguments, warehouse.query(section.sql(), bound)
     except WarehouseError as error:
-        hint = ""
-        if any(sign in str(error) for sign in _MISSING_VIEW):
-            hint = " (the schema may be older than this command: run `clickstream migrate`)"
-        raise ReportError(f"clickstream.{section.view}: {error}{hint}") from error
+        raise _refused(section.view, error) from error
 
 
 Progress = Callable[[Section, str], None]  # section, which part of it ("" or "3/5")

@@ -16,7 +16,12 @@ from typing import Any
 
 import httpx
 
-from clickstream.warehouse.base import QueryResult, WarehouseError, WarehouseUnavailable
+from clickstream.warehouse.base import (
+    QueryResult,
+    WarehouseError,
+    WarehouseUnavailable,
+    error_code,
+)
 from clickstream.warehouse.json_values import result_from_json_compact
 from clickstream.warehouse.parameters import parameter_text
 
@@ -66,7 +71,8 @@ class HttpWarehouse:
         if response.status_code in _UNAVAILABLE_STATUS:
             raise WarehouseUnavailable(f"{self.url}: HTTP {response.status_code}")
         if response.status_code != 200:
-            raise WarehouseError(response.text.strip())
+            message = response.text.strip()
+            raise WarehouseError(message, error_code(message))
         return response.content
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
@@ -85,7 +91,8 @@ class HttpWarehouse:
             document = json.loads(payload, parse_float=Decimal)
         except ValueError as error:
             # An error that came after the answer had started (the status was already 200).
-            raise WarehouseError(payload.decode(errors="replace")[-2000:].strip()) from error
+            message = payload.decode(errors="replace")[-2000:].strip()
+            raise WarehouseError(message, error_code(message)) from error
         return result_from_json_compact(document)
 
     def _refuse_insert(self) -> int:

@@ -11,6 +11,8 @@ import clickhouse_connect
 import httpx
 from clickhouse_connect.driver.client import Client
 
+from clickstream.config import parse_write_keys
+from clickstream.importer import CollectorClient
 from tests.support.collector import CollectorProcess
 from tests.support.ports import free_port
 
@@ -21,7 +23,7 @@ SQL_PASSWORD = "test-sql-password"
 class EmbeddedProcess(CollectorProcess):
     def __init__(self, data_dir: Path, write_keys: str = "shop:shop-key") -> None:
         self.sql_port = free_port()
-        self.write_key = write_keys.split(",")[0].partition(":")[2]
+        self.write_key = next(iter(parse_write_keys(write_keys)))
         super().__init__(
             data_dir,
             kafka="",
@@ -49,14 +51,13 @@ class EmbeddedProcess(CollectorProcess):
     def send_historical(self, events: list[dict[str, Any]], batch: int = 500) -> None:
         """POST the events as a historical import (they keep their times), all accepted, and
         wait until they are in ClickHouse."""
-        for start in range(0, len(events), batch):
-            response = httpx.post(
-                self.url + "/v1/batch",
-                json={"batch": events[start : start + batch], "historical": True},
-                headers={"X-Write-Key": self.write_key},
-                timeout=60,
-            )
-            assert response.status_code == 200 and not response.json()["rejected"], response.text
+        client = CollectorClient(self.url, self.write_key)
+        try:
+            for start in range(0, len(events), batch):
+                answer = client.send(events[start : start + batch])
+                assert not answer["rejected"], answer
+        finally:
+            client.close()
         self.wait_loaded()
 
     def wait_loaded(self, timeout: float = 60) -> None:
