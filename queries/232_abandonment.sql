@@ -50,12 +50,24 @@ WITH
         SELECT
             step_times.1 AS step,
             count() AS started_visitors,
-            countIf(arrayExists(t -> arrayExists(o -> o >= t AND o <= t + window_ms, o.times),
-                                step_times.2)) AS ordered_visitors
-        FROM started AS s
-        LEFT JOIN order_times AS o ON o.person = s.person
-        ARRAY JOIN s.per_step AS step_times
-        WHERE length(step_times.2) > 0
+            -- ordered in time: the first order at or after one of the step's events lies within
+            -- the window. Found on one time line of both (the events first at equal times),
+            -- filled backward from each order: linear, where testing every pair of event and
+            -- order was quadratic (37 500 carts and orders of one reseller needed 27 GB)
+            countIf(arrayExists((e, next) -> e.2 = 0 AND next.2 = 1
+                                             AND next.1 <= e.1 + window_ms,
+                                line, arrayReverseFill(e -> e.2 = 1, line))) AS ordered_visitors
+        FROM
+        (
+            SELECT
+                step_times,
+                arraySort(arrayConcat(arrayMap(t -> (t, 0), step_times.2),
+                                      arrayMap(t -> (t, 1), o.times))) AS line
+            FROM started AS s
+            LEFT JOIN order_times AS o ON o.person = s.person
+            ARRAY JOIN s.per_step AS step_times
+            WHERE length(step_times.2) > 0
+        )
         GROUP BY step
     )
 SELECT

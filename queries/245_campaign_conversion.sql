@@ -47,9 +47,18 @@ WITH
         SELECT
             l.utm_source AS utm_source, l.utm_medium AS utm_medium,
             l.utm_campaign AS utm_campaign, l.own_visits AS own_visits,
-            -- the person's orders placed within the window after one of these landings
-            arrayFilter(o -> arrayExists(t -> o.1 >= t AND o.1 <= t + window_ms, l.landed),
-                        p.own_orders) AS brought,
+            -- the person's orders placed within the window after one of these landings, i.e.
+            -- after the last of them at or before the order. Found on one time line of both
+            -- (landings first at equal times), filled forward onto each order: linear, where
+            -- testing every pair of landing and order was quadratic
+            arraySort(p.own_orders) AS orders_in_time,
+            arraySort(arrayConcat(arrayMap(t -> (t, 0), l.landed),
+                                  arrayMap(o -> (o.1, 1), orders_in_time))) AS line,
+            arrayMap((e, last) -> last.2 = 0 AND e.1 <= last.1 + window_ms,
+                     arrayFilter(e -> e.2 = 1, line),
+                     arrayFilter((last, e) -> e.2 = 1, arrayFill(e -> e.2 = 0, line), line))
+                AS in_window,
+            arrayFilter((o, yes) -> yes, orders_in_time, in_window) AS brought,
             p.first_order_ms AS first_order_ms
         FROM landings AS l
         LEFT JOIN placed AS p ON p.person = l.person

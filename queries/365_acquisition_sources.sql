@@ -51,24 +51,34 @@ WITH
     credits AS
     (
         -- one pass per person (a CTE named twice would run twice): the credits of the person's
-        -- visit and of each of their orders, as (model, source, visitor, new, order, revenue)
+        -- visit and of each of their orders, as (model, source, visitor, new, order, revenue).
+        -- Each order's last touch comes from one time line of sessions and orders, a session
+        -- before an order at the same time ("at or before"), filled forward: linear in
+        -- sessions + orders, where a search of the sessions per order was quadratic (a
+        -- reseller with 10 000 orders and sessions took seconds and gigabytes).
         SELECT
             arrayExists(s -> s.1 >= start_ms, sessions) AS visited,
-            length(sessions) > 0 AND sessions[1].1 >= start_ms AS is_new,
+            notEmpty(sessions) AS has_session,
+            sessions[1].1 AS first_ms,
+            sessions[1].3 AS first_source,
+            has_session AND first_ms >= start_ms AS is_new,
+            arraySort(arrayConcat(
+                arrayMap(s -> (s.1, 0, s.2, s.3, toDecimal128(0, 4)), sessions),
+                arrayMap(o -> (o.1, 1, '', no_source, o.2), placed))) AS timeline,
+            -- per order: the last session before it on the time line (the order itself if none)
+            arrayFilter((f, e) -> e.2 = 1, arrayFill(e -> e.2 = 0, timeline), timeline)
+                AS order_touches,
+            arrayFilter(e -> e.2 = 1, timeline) AS order_events,
             arrayConcat(
                 if(visited,
-                   [('first_touch', sessions[1].3, 1, is_new, 0, toDecimal128(0, 4)),
-                    ('last_touch', arrayLast(s -> s.1 >= start_ms, sessions).3, 1, is_new, 0,
-                     toDecimal128(0, 4))],
+                   [('first_touch', first_source, 1, is_new, 0, toDecimal128(0, 4)),
+                    ('last_touch', sessions[-1].3, 1, is_new, 0, toDecimal128(0, 4))],
                    []),
-                arrayFlatten(arrayMap(o -> [
-                    ('first_touch',
-                     if(length(sessions) > 0 AND sessions[1].1 <= o.1, sessions[1].3, no_source),
-                     0, 0, 1, o.2),
-                    ('last_touch',
-                     if(arrayExists(s -> s.1 <= o.1, sessions),
-                        arrayLast(s -> s.1 <= o.1, sessions).3, no_source),
-                     0, 0, 1, o.2)], placed))) AS credit_list
+                arrayFlatten(arrayMap((t, o) -> [
+                    ('first_touch', if(has_session AND first_ms <= o.1, first_source, no_source),
+                     0, 0, 1, o.5),
+                    ('last_touch', if(t.2 = 0, t.4, no_source), 0, 0, 1, o.5)],
+                    order_touches, order_events))) AS credit_list
         FROM people
         FULL OUTER JOIN buyers USING (person)
     )
