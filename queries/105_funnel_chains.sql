@@ -8,7 +8,9 @@
 -- events are ordered by time, then event_id as text. Each step is the first event at or after
 -- the previous step that satisfies it, within window_seconds of the chain's start; step 2 must
 -- belong to the start's session and come strictly after it (a second, distinct page view), and
--- step 3 strictly after step 2. So one event may satisfy consecutive steps 3-6 (an add_to_cart is
+-- step 3 strictly after step 2. Page views without a session_id are sessioned by time, as in
+-- `visits`: a person's such page views in order, a new session once 30 minutes have passed
+-- since the previous one. So one event may satisfy consecutive steps 3-6 (an add_to_cart is
 -- interest and cart; an order by a logged-in visitor is identified and order). Later steps may
 -- fall after date_to. Of all step-1 events in the period, the one whose chain is longest starts
 -- the visitor's chain (the earliest among equals). A resent event (the same event_id delivered
@@ -24,11 +26,15 @@
 --   person        person key (see person_events)
 --   level         steps reached, 1..6
 --   step_ms       epoch milliseconds of each step reached (length = level)
---   session_hash  the starting event's session: cityHash64(session_id) modulo 2^57
+--   session_hash  the starting event's session: cityHash64(session_id) modulo 2^57 (that of ''
+--                 for a start without a session_id)
 CREATE OR REPLACE VIEW clickstream.funnel_chains AS
 WITH
     toUInt64({window_seconds:UInt32}) * 1000 AS window_ms,
     toUInt64(-1) AS never,
+    1800000 AS session_timeout_ms,
+    toUInt64(bitShiftLeft(toUInt64(1), 57) - 1) AS hash_bits,
+    bitAnd(cityHash64(''), hash_bits) AS sessionless,
     groups AS
     (
         -- per visitor ids: their events (as chain keys, see funnel_events)
@@ -50,7 +56,20 @@ WITH
                 x -> toUInt128(bitAnd(bitShiftRight(x, 64), toUInt256(toUInt128(-1)))),
                 delivered))) AS events,
             arrayMap(x -> toUInt64(bitShiftRight(x, 192)), events) AS times,
-            arrayMap(x -> toUInt64(bitAnd(x, toUInt256(toUInt64(-1)))), events) AS flags
+            arrayMap(x -> toUInt64(bitAnd(x, toUInt256(toUInt64(-1)))), events) AS flags,
+            -- step-1/2 events without a session_id are sessioned by time: a new session once 30
+            -- minutes have passed since the previous such event (as `visits` does)
+            arrayMap(f -> bitAnd(f, 3) != 0 AND bitShiftRight(f, 7) = sessionless, flags) AS bare,
+            arrayPopBack(arrayPushFront(arrayFill((t, b) -> b,
+                                                  arrayMap((t, b) -> if(b, t, 0), times, bare),
+                                                  bare), 0)) AS previous_bare_ms,
+            arrayCumSum(arrayMap((t, b, p) -> b AND (p = 0 OR t - p >= session_timeout_ms),
+                                 times, bare, previous_bare_ms)) AS bare_run,
+            -- each event's session for step 2: its session_id's hash, or its time session's
+            arrayMap((f, b, r) -> if(b,
+                                     toUInt64(bitAnd(cityHash64('sessionless', r), hash_bits)),
+                                     bitShiftRight(f, 7)),
+                     flags, bare, bare_run) AS sessions
         FROM
         (
             SELECT
@@ -69,7 +88,7 @@ WITH
     with_6 AS
     (
         SELECT
-            person, times, flags,
+            person, times, flags, sessions,
             arrayReverseFill(x -> x != never, arrayMap((t, f) -> if(bitTest(f, 5), t, never),
                                                        times, flags)) AS next_6
         FROM ordered
@@ -77,7 +96,7 @@ WITH
     with_5 AS
     (
         SELECT
-            person, times, flags,
+            person, times, flags, sessions,
             arrayReverseFill(x -> x.1 != never, arrayMap(
                 (t, f, n) -> if(bitTest(f, 4), (t, n), (never, never)),
                 times, flags, next_6)) AS next_5
@@ -86,7 +105,7 @@ WITH
     with_4 AS
     (
         SELECT
-            person, times, flags,
+            person, times, flags, sessions,
             arrayReverseFill(x -> x.1 != never, arrayMap(
                 (t, f, n) -> if(bitTest(f, 3), (t, n.1, n.2), (never, never, never)),
                 times, flags, next_5)) AS next_4
@@ -95,7 +114,7 @@ WITH
     with_3 AS
     (
         SELECT
-            person, times, flags,
+            person, times, flags, sessions,
             arrayReverseFill(x -> x.1 != never, arrayMap(
                 (t, f, n) -> if(bitTest(f, 2), (t, n.1, n.2, n.3), (never, never, never, never)),
                 times, flags, next_4)) AS next_3
@@ -110,14 +129,13 @@ WITH
             person,
             arrayFilter(e -> bitAnd(e.3, 3) != 0, arraySort(
                 (e, k) -> k,
-                arrayMap((f, i, t, n) -> (bitShiftRight(f, 7), i, f, t, n),
-                         flags, arrayEnumerate(flags), times,
+                arrayMap((f, s, i, t, n) -> (s, i, f, t, n),
+                         flags, sessions, arrayEnumerate(flags), times,
                          arrayPopFront(arrayPushBack(next_3, (never, never, never, never)))),
-                arrayMap((f, i) -> if(bitAnd(f, 3) != 0,
-                                      bitOr(bitShiftLeft(toUInt128(bitShiftRight(f, 7)), 32),
-                                            toUInt128(i)),
-                                      toUInt128(-1)),
-                         flags, arrayEnumerate(flags)))) AS session_events
+                arrayMap((f, s, i) -> if(bitAnd(f, 3) != 0,
+                                         bitOr(bitShiftLeft(toUInt128(s), 32), toUInt128(i)),
+                                         toUInt128(-1)),
+                         flags, sessions, arrayEnumerate(flags)))) AS session_events
         FROM with_3
     ),
     with_2 AS
@@ -138,9 +156,11 @@ WITH
             arrayFilter(
                 c -> c.9,
                 arrayMap((e, n) -> if(n.1 = e.1 AND n.2 != never,
-                                      (e.2, e.4, n.2, n.3.1, n.3.2, n.3.3, n.3.4, e.1,
+                                      (e.2, e.4, n.2, n.3.1, n.3.2, n.3.3, n.3.4,
+                                       bitShiftRight(e.3, 7),
                                        bitTest(e.3, 0) AND bitTest(e.3, 6)),
-                                      (e.2, e.4, never, never, never, never, never, e.1,
+                                      (e.2, e.4, never, never, never, never, never,
+                                       bitShiftRight(e.3, 7),
                                        bitTest(e.3, 0) AND bitTest(e.3, 6))),
                          session_events, next_2)) AS chains,
             -- steps reached within the window, and the rank: longest chain, then earliest start

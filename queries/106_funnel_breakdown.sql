@@ -16,7 +16,9 @@
 --   'device'        that landing page's device class: desktop, mobile, tablet, bot, other
 --   'visitor_type'  'returning' when the person had a page view at an earlier time than the
 --                   chain's start (at any time, also before date_from), else 'new'
--- Landing pages and first page views come from the pre-aggregated session_starts table.
+-- Landing pages and first page views come from the pre-aggregated session_starts table; for a
+-- chain that started on a page view without a session_id, from the raw page views of the day
+-- before the period on: the first page view of its time session (see funnel_chains).
 -- Columns (rows ordered by value, then step; a value without chains has no rows):
 --   value                         the group, as text (see above)
 --   step, step_name ... p90_seconds_from_previous   as in funnel, within the group
@@ -29,9 +31,7 @@ WITH
     assumeNotNull((SELECT step_names FROM clickstream.funnel_step_masks)) AS step_names,
     landings AS
     (
-        -- each session's landing, by landing_key: the session's id hash; events without a
-        -- session_id are, as in funnel_chains, one session per person, keyed by the person's
-        -- hash, whose landing is that person's first page view without a session_id
+        -- each session's landing, by its session_id's hash
         SELECT
             toUInt64(bitAnd(cityHash64(session_id), bitShiftLeft(toUInt64(1), 57) - 1))
                 AS landing_key,
@@ -45,21 +45,47 @@ WITH
         WHERE site_id = {site:String} AND dimension IN ('channel', 'campaign', 'device')
           AND session_id != ''
         GROUP BY session_id
-        UNION ALL
+    ),
+    time_sessions AS
+    (
+        -- page views without a session_id, sessioned by time as in funnel_chains: per person,
+        -- each session's (first page view's ms, the dimension's field of it), in time order.
+        -- Read from a day before the period (sessions are taken to last under a day).
         SELECT
-            cityHash64(if(s.user_id != '', concat('u:', s.user_id),
-                          if(m.user_id != '', concat('u:', m.user_id),
-                             concat('a:', s.anonymous_id)))) AS landing_key,
-            min((s.first_page_view.1, s.first_page_view.2,
-                 multiIf(dimension = 'channel', s.first_page_view.3,
-                         dimension = 'campaign', s.first_page_view.6,
-                         s.first_page_view.7))).3 AS landing_value
-        FROM clickstream.session_starts AS s
-        LEFT JOIN (SELECT anonymous_id, user_id FROM clickstream.identity_map
-                   WHERE site_id = {site:String}) AS m ON m.anonymous_id = s.anonymous_id
-        WHERE s.site_id = {site:String} AND dimension IN ('channel', 'campaign', 'device')
-          AND s.session_id = ''
-        GROUP BY landing_key
+            person,
+            arrayMap(run -> (run[1].1, run[1].3),
+                     arraySplit((view, previous) -> view.1 - previous.1 >= 1800000,
+                                views, arrayPushFront(arrayPopBack(views), views[1])))
+                AS sessions
+        FROM
+        (
+            SELECT
+                person,
+                -- in (time, event_id) order, each page view once (its earliest copy)
+                arrayFilter((v, k) -> k = 1, sorted, arrayEnumerateUniq(arrayMap(v -> v.2, sorted)))
+                    AS views
+            FROM
+            (
+                SELECT
+                    if(e.user_id != '', concat('u:', e.user_id),
+                       if(m.user_id != '', concat('u:', m.user_id), concat('a:', e.anonymous_id)))
+                        AS person,
+                    arraySort(groupArray((toUInt64(toUnixTimestamp64Milli(e.ts)),
+                                          toString(e.event_id),
+                                          toString(multiIf(dimension = 'channel', e.channel,
+                                                           dimension = 'campaign', e.utm_campaign,
+                                                           e.device_class))))) AS sorted
+                FROM clickstream.events AS e
+                LEFT JOIN (SELECT anonymous_id, user_id FROM clickstream.identity_map
+                           WHERE site_id = {site:String}) AS m ON m.anonymous_id = e.anonymous_id
+                WHERE e.site_id = {site:String} AND dimension IN ('channel', 'campaign', 'device')
+                  AND e.type = 'page_view' AND e.session_id = ''
+                  AND e.ts >= toDateTime64(toString({date_from:DateTime}), 3, tz) - toIntervalDay(1)
+                  AND e.ts < toDateTime64(toString({date_to:DateTime}), 3, tz)
+                GROUP BY person
+                SETTINGS join_use_nulls = 0
+            )
+        )
     ),
     first_visits AS
     (
@@ -94,14 +120,15 @@ WITH
                 dimension = 'day', toString(toDate(started, tz)),
                 dimension = 'week', toString(toMonday(started, tz)),
                 dimension = 'month', toString(toStartOfMonth(started, tz)),
-                dimension IN ('channel', 'campaign', 'device'), l.landing_value,
+                dimension IN ('channel', 'campaign', 'device'),
+                if(c.session_hash = sessionless_hash,
+                   arrayLast(x -> x.1 <= c.step_ms[1], t.sessions).2, l.landing_value),
                 if(f.first_ms < c.step_ms[1], 'returning', 'new')) AS value
         FROM clickstream.funnel_chains(site = {site:String}, date_from = {date_from:DateTime},
                                        date_to = {date_to:DateTime},
                                        window_seconds = {window_seconds:UInt32}) AS c
-        LEFT ANY JOIN landings AS l
-            ON l.landing_key = if(c.session_hash = sessionless_hash, cityHash64(c.person),
-                                  c.session_hash)
+        LEFT ANY JOIN landings AS l ON l.landing_key = c.session_hash
+        LEFT ANY JOIN time_sessions AS t ON t.person = c.person
         LEFT ANY JOIN first_visits AS f ON f.person = c.person
         -- checked once, before any row is read (a scalar subquery runs first): a row-level
         -- throwIf here was pushed down to every event row and cost a quarter of the funnel

@@ -4,7 +4,8 @@
 -- reached a step when they had an event satisfying it (funnel_steps) in [date_from, date_to)
 -- (site time zone); step 2 (engaged) when one of their sessions in the period had a step-1
 -- event and another, distinct step-2 event (by default: two distinct page views of one
--- session). Order does not matter here, and resent events change nothing (a copy has the same
+-- session; page views without a session_id are sessioned by time, as in funnel_chains). Order
+-- does not matter here, and resent events change nothing (a copy has the same
 -- event_id).
 -- Parameters: site String, date_from DateTime, date_to DateTime (exclusive)
 -- Columns:
@@ -39,7 +40,7 @@ WITH
                if(m.user_id != '', concat('u:', m.user_id), concat('a:', v.anonymous_id)))
                 AS person,
             groupBitOr(bits) AS session_bits,
-            bitTest(session_bits, 0) AND bitTest(session_bits, 1)
+            v.session_id != '' AND bitTest(session_bits, 0) AND bitTest(session_bits, 1)
             AND minIf(first_id, bitAnd(bits, 3) != 0) != maxIf(last_id, bitAnd(bits, 3) != 0)
                 AS engaged
         FROM visitor_sessions AS v
@@ -48,14 +49,53 @@ WITH
         GROUP BY person, v.session_id
         SETTINGS join_use_nulls = 0
     ),
+    time_sessions AS
+    (
+        -- step-1/2 events without a session_id, sessioned by time as in funnel_chains: per
+        -- person, whether one of their time sessions has a step-1 and another step-2 event
+        SELECT
+            person,
+            arrayExists(run -> length(run) >= 2 AND arrayExists(e -> bitTest(e.3, 0), run)
+                               AND arrayExists(e -> bitTest(e.3, 1), run),
+                        arraySplit((e, previous) -> e.1 - previous.1 >= 1800000,
+                                   views, arrayPushFront(arrayPopBack(views), views[1])))
+                AS engaged
+        FROM
+        (
+            SELECT
+                person,
+                -- in (time, event_id) order, each event once (its earliest copy)
+                arrayFilter((e, k) -> k = 1, sorted, arrayEnumerateUniq(arrayMap(e -> e.2, sorted)))
+                    AS views
+            FROM
+            (
+                SELECT
+                    if(f.user_id != '', concat('u:', f.user_id),
+                       if(m.user_id != '', concat('u:', m.user_id), concat('a:', f.anonymous_id)))
+                        AS person,
+                    arraySort(groupArray((f.ts_ms, toUInt128(f.event_id), f.step_bits))) AS sorted
+                FROM clickstream.funnel_events(
+                    site = {site:String}, date_from = {date_from:DateTime},
+                    date_to = {date_to:DateTime}, extra_seconds = 0) AS f
+                LEFT JOIN (SELECT anonymous_id, user_id FROM clickstream.identity_map
+                           WHERE site_id = {site:String}) AS m ON m.anonymous_id = f.anonymous_id
+                WHERE f.session_id = '' AND bitAnd(f.step_bits, 3) != 0
+                GROUP BY person
+                SETTINGS join_use_nulls = 0
+            )
+        )
+    ),
     people AS
     (
         SELECT
-            person,
-            groupBitOr(bitOr(bitAnd(session_bits, bitNot(toUInt64(2))), if(engaged, 2, 0)))
-                AS bits
-        FROM sessions
-        GROUP BY person
+            s.person AS person,
+            bitOr(groupBitOr(bitOr(bitAnd(s.session_bits, bitNot(toUInt64(2))),
+                                   if(s.engaged, 2, 0))),
+                  if(any(t.engaged), 2, 0)) AS bits
+        FROM sessions AS s
+        LEFT ANY JOIN time_sessions AS t ON t.person = s.person
+        GROUP BY s.person
+        SETTINGS join_use_nulls = 0
     ),
     totals AS
     (

@@ -1,9 +1,12 @@
 -- session_landings: where each session came from, by its landing page view.
 -- Answers: how did a visit arrive (channel, UTM tags, referring domain)? A session is a person's
--- session_id; its landing is its first page_view (event time, then event_id as text). Sessions
--- without a page view have no landing and are not listed.
+-- session_id; its landing is its first page_view (event time, then event_id as text). Page views
+-- without a session_id are sessioned as in `visits`: a person's such page views in time order,
+-- a new session once 30 minutes have passed since the previous one. Sessions without a page view
+-- have no landing and are not listed.
 -- Columns:
---   site_id, person (see person_events), session_id
+--   site_id, person (see person_events), session_id (for page views without one: the
+--                     event_id of the session's first page view)
 --   landed_at         time of the landing page view (UTC)
 --   landing_ms        the same in epoch milliseconds (UInt64)
 --   landing_event_id  event_id of the landing page view, as text (breaks ties between sessions)
@@ -40,4 +43,30 @@ FROM
     FROM clickstream.person_events
     WHERE type = 'page_view' AND session_id != ''
     GROUP BY site_id, person, session_id
+    UNION ALL
+    -- page views without a session_id: each person's in (time, event_id) order, split where
+    -- 30 minutes or more passed since the previous one; a session lands on its first
+    SELECT
+        site_id,
+        person,
+        run[1].2.1 AS session_id,
+        fromUnixTimestamp64Milli(toInt64(run[1].1), 'UTC') AS landed_at,
+        run[1].1 AS landing_ms,
+        run[1].2 AS landing
+    FROM
+    (
+        SELECT
+            site_id,
+            person,
+            arraySort(groupArray((ts_ms, (toString(event_id), toString(channel),
+                                          toString(utm_source), toString(utm_medium),
+                                          toString(utm_campaign), toString(referrer_domain),
+                                          path)))) AS views,
+            arraySplit((view, previous) -> view.1 - previous.1 >= 1800000,
+                       views, arrayPushFront(arrayPopBack(views), views[1])) AS runs
+        FROM clickstream.person_events
+        WHERE type = 'page_view' AND session_id = ''
+        GROUP BY site_id, person
+    )
+    ARRAY JOIN runs AS run
 );

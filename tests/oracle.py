@@ -57,6 +57,8 @@ def person_resolver(events: list[dict[str, Any]]):
 
 
 def by_person(records, site):
+    """person -> their events in (time, event_id) order, each once. Page views without a
+    session_id carry the session they get by time (see sessionless_sessions) as session_id."""
     events = unique_events(records, site)
     person = person_resolver(events)
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -64,7 +66,35 @@ def by_person(records, site):
         grouped[person(event)].append(event)
     for person_events in grouped.values():
         person_events.sort(key=lambda e: (ms(e["ts"]), e["event_id"]))
+        sessions = sessionless_sessions(
+            [(ms(e["ts"]), e["event_id"]) for e in person_events if _sessionless_page_view(e)]
+        )
+        person_events[:] = [
+            e | {"session_id": sessions[e["event_id"]]} if _sessionless_page_view(e) else e
+            for e in person_events
+        ]
     return grouped
+
+
+def _sessionless_page_view(event: dict[str, Any]) -> bool:
+    return event["type"] == "page_view" and not event["session_id"]
+
+
+SESSION_TIMEOUT_MS = 30 * 60 * 1000
+
+
+def sessionless_sessions(page_views: list[tuple[int, str]]) -> dict[str, str]:
+    """One person's page views without a session_id, as (ms, event_id): the session of each, as
+    the event_id of the session's first page view. In (time, event_id) order, a new session
+    begins once 30 minutes have passed since the previous page view (the snippet's cookie rule)."""
+    first_of: dict[str, str] = {}
+    previous = first = None
+    for at, event_id in sorted(page_views):
+        if previous is None or at - previous >= SESSION_TIMEOUT_MS:
+            first = event_id
+        first_of[event_id] = first
+        previous = at
+    return first_of
 
 
 def quantile(values: list[float], q: float) -> float:

@@ -17,7 +17,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tests import oracle
-from tests.oracle import SEGMENTS, by_person, ms, orders, person_resolver, unique_events
+from tests.oracle import (
+    SEGMENTS,
+    by_person,
+    ms,
+    orders,
+    person_resolver,
+    sessionless_sessions,
+    unique_events,
+)
 
 Row = dict[str, Any]
 SOURCE_FIELDS = ("channel", "utm_source", "utm_medium", "utm_campaign", "referrer_domain")
@@ -286,10 +294,17 @@ def session_landings(records, site) -> dict[str, list[tuple[int, str, tuple[str,
     """person -> their sessions' landings (ms, landing event_id, source), in landing order."""
     events = unique_events(records, site)
     person = person_resolver(events)
+    sessionless: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for e in events:
+        if e["type"] == "page_view" and not e["session_id"]:
+            sessionless[person(e)].append((ms(e["ts"]), e["event_id"]))
+    derived = {}
+    for views in sessionless.values():
+        derived |= sessionless_sessions(views)
     landing: dict[tuple[str, str], tuple[int, str, tuple[str, ...]]] = {}
     for e in events:
-        if e["type"] == "page_view" and e["session_id"]:
-            key = (person(e), e["session_id"])
+        if e["type"] == "page_view":
+            key = (person(e), e["session_id"] or derived[e["event_id"]])
             candidate = (ms(e["ts"]), e["event_id"], tuple(e[f] for f in SOURCE_FIELDS))
             if key not in landing or candidate[:2] < landing[key][:2]:
                 landing[key] = candidate

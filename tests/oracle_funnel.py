@@ -47,15 +47,14 @@ def steps_of(event: dict[str, Any]) -> set[int]:
     return steps
 
 
-def landing_pages(records, site: str) -> dict[tuple[str, str], dict[str, Any]]:
-    """(session_id, person) -> the session's first page view (time, then event_id). A person's
-    events without a session_id are one session of theirs; person is '' for real sessions."""
-    first: dict[tuple[str, str], dict[str, Any]] = {}
-    for person, events in by_person(records, site).items():
+def landing_pages(records, site: str) -> dict[str, dict[str, Any]]:
+    """session_id -> the session's first page view (time, then event_id). Page views without a
+    session_id come with the session they get by time (tests/oracle.py by_person)."""
+    first: dict[str, dict[str, Any]] = {}
+    for events in by_person(records, site).values():
         for event in events:  # in (time, event_id) order
             if event["type"] == "page_view":
-                session = event["session_id"]
-                key = (session, "" if session else person)
+                key = event["session_id"]
                 if key not in first or (ms(event["ts"]), event["event_id"]) < (
                     ms(first[key]["ts"]),
                     first[key]["event_id"],
@@ -84,8 +83,7 @@ def funnel_breakdown(
     for person, (events, chain) in best_chains(records, site, *period, window).items():
         start = events[chain[0]]
         start_ms = ms(start["ts"])
-        session = start["session_id"]
-        landing = landings[(session, "" if session else person)]
+        landing = landings[start["session_id"]]
         if dimension in ("day", "week", "month"):
             value = bucket_start(start_ms, zone, dimension).isoformat()
         elif dimension == "visitor_type":

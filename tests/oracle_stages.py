@@ -122,14 +122,14 @@ class Visit:
 
 
 def visits(shop: Shop, period: Period) -> list[Visit]:
-    """A visit is a person's session (a page view without a session id is one of its own); it
-    belongs to the period of its first page view and counts all its page views."""
+    """A visit is a person's session (page views without a session id: sessioned by 30 minutes
+    without a page view); it belongs to the period of its first page view and counts all its
+    page views."""
     sessions: dict[tuple[str, str], list[tuple[int, Row]]] = defaultdict(list)
-    for person, timeline in shop.timelines.items():
+    for person, timeline in shop.timelines.items():  # by_person: every page view has a session
         for at, event in timeline:
             if event["type"] == "page_view":
-                key = event["session_id"] or event["event_id"]
-                sessions[(person, key)].append((at, event))
+                sessions[(person, event["session_id"])].append((at, event))
     found = []
     for (person, key), views in sessions.items():
         landed, landing = min(views, key=lambda v: (v[0], v[1]["event_id"]))

@@ -17,7 +17,7 @@ from schemas.event import Event
 from schemas.migrations import migrate
 from tests import oracle, oracle_funnel
 from tests.support.loading import load_shuffled, shifted
-from tests.support.shoppers import ShopperGenerator
+from tests.support.shoppers import ShopperGenerator, without_sessions
 from tests.test_views_oracle import assert_rows_equal
 
 ZONES = {"shop": "UTC", "east": "Asia/Shanghai"}
@@ -49,16 +49,6 @@ def loaded(chdb_session_warehouse: Warehouse) -> Iterator[tuple[Warehouse, list[
     bare = without_sessions(ShopperGenerator(seed=13, site="bare").generate(300))
     load_shuffled(warehouse, shop + east + bare)
     yield warehouse, shop + east + bare
-
-
-def without_sessions(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every other device sends no session_id, as Segment's libraries do not."""
-    devices = sorted({record["anonymous_id"] for record in records})
-    bare = set(devices[::2])
-    return [
-        record | {"session_id": ""} if record["anonymous_id"] in bare else record
-        for record in records
-    ]
 
 
 def view(warehouse: Warehouse, name: str, site: str, date_from, date_to, **extra: Any):
@@ -241,11 +231,12 @@ def test_a_resent_page_view_with_another_time_is_not_a_second_page_view(loaded) 
 
 
 @pytest.mark.parametrize(("name", "dimension", "column"), BREAKDOWN_VIEWS)
-def test_events_without_a_session_id_are_one_session_of_their_person(
+def test_page_views_without_a_session_id_are_sessioned_by_time(
     loaded, name, dimension, column
 ) -> None:
-    """Page views that came without a session_id are one session per person (not one session
-    shared by everybody): their chains land on the person's first such page view."""
+    """Page views that came without a session_id (half the devices of site "bare") get sessions
+    by time: a person's such page views, a new session after 30 minutes without one. Step 2 needs
+    two of one such session, and a chain lands on its session's first page view."""
     warehouse, records = loaded
     period = (datetime(2026, 3, 1), datetime(2026, 5, 1))
     bare = [r for r in records if r["site_id"] == "bare"]

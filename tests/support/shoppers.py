@@ -220,3 +220,13 @@ class ShopperGenerator:
         delivered = self.records + resent  # the same event_id twice: counted once
         self.random.shuffle(delivered)  # out of order
         return delivered
+
+
+def without_sessions(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every other device sends no session_id, as Segment's libraries do not."""
+    devices = sorted({record["anonymous_id"] for record in records})
+    bare = set(devices[::2])
+    return [
+        record | {"session_id": ""} if record["anonymous_id"] in bare else record
+        for record in records
+    ]
