@@ -46,16 +46,8 @@ SHORT_CALLS = {
     "a": "alias",
     "g": "group",
 }
-HOT_PATHS = (
-    "/v1/batch",
-    "/v1/b",
-    "/v1/track",
-    "/v1/page",
-    "/v1/identify",
-    "/v1/t",
-    "/v1/p",
-    "/v1/i",
-)
+# Every intake path skips FastAPI's routing (ingest/fast_path.py).
+HOT_PATHS = ("/v1/batch", "/v1/b", *(f"/v1/{path}" for path in (*SINGLE_CALLS, *SHORT_CALLS)))
 log = logging.getLogger("clickstream.ingest")
 
 
