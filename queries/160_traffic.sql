@@ -31,7 +31,8 @@ FROM clickstream.traffic_buckets AS t
 WHERE site_id = {site:String}
   AND bucket >= toDateTime(toString({date_from:DateTime}), tz)
   AND bucket < toDateTime(toString({date_to:DateTime}), tz)
-  AND throwIf(bucket_name NOT IN ('day', 'week', 'month'),
-              'bucket must be day, week or month') = 0
+  -- checked once, before any row is read (a scalar subquery runs first), also when no row is
+  AND (SELECT throwIf({bucket:String} NOT IN ('day', 'week', 'month'),
+                      'bucket must be day, week or month')) = 0
 GROUP BY period_start, type, channel, device_class
 ORDER BY period_start, type, channel, device_class;

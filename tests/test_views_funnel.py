@@ -186,16 +186,18 @@ def test_the_pre_aggregation_holds_resent_events_once(loaded) -> None:
         ("funnel_by_period", "bucket"),
         ("conversion_trend", "bucket"),
         ("traffic", "bucket"),
+        ("traffic_totals", "bucket"),
         ("funnel_breakdown", "dimension"),
     ],
 )
-def test_an_unknown_bucket_or_dimension_is_refused_by_name(loaded, name, argument) -> None:
+@pytest.mark.parametrize("site", ["shop", "no-such-shop"])  # also when there is no row to read
+def test_an_unknown_bucket_or_dimension_is_refused_by_name(loaded, name, argument, site) -> None:
     warehouse, _ = loaded
     extra = {argument: ("String", "fortnight")}
     if name.startswith("funnel"):
         extra["window_seconds"] = ("UInt32", WINDOW)
     with pytest.raises(WarehouseError, match=f"{argument} must be"):
-        view(warehouse, name, "shop", datetime(2026, 3, 1), datetime(2026, 4, 1), **extra)
+        view(warehouse, name, site, datetime(2026, 3, 1), datetime(2026, 4, 1), **extra)
 
 
 def test_a_resent_page_view_with_another_time_is_not_a_second_page_view(loaded) -> None:
