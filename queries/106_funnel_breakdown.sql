@@ -66,22 +66,30 @@ WITH
                     AS views
             FROM
             (
+                -- grouped by visitor ids first, then by person: cheaper than a person per row
                 SELECT
-                    if(e.user_id != '', concat('u:', e.user_id),
-                       if(m.user_id != '', concat('u:', m.user_id), concat('a:', e.anonymous_id)))
+                    if(g.user_id != '', concat('u:', g.user_id),
+                       if(m.user_id != '', concat('u:', m.user_id), concat('a:', g.anonymous_id)))
                         AS person,
-                    arraySort(groupArray((toUInt64(toUnixTimestamp64Milli(e.ts)),
-                                          toString(e.event_id),
-                                          toString(multiIf(dimension = 'channel', e.channel,
-                                                           dimension = 'campaign', e.utm_campaign,
-                                                           e.device_class))))) AS sorted
-                FROM clickstream.events AS e
+                    arraySort(groupArrayArray(g.views)) AS sorted
+                FROM
+                (
+                    SELECT
+                        anonymous_id, user_id,
+                        groupArray((toUInt64(toUnixTimestamp64Milli(ts)), toUInt128(event_id),
+                                    toString(multiIf(dimension = 'channel', channel,
+                                                     dimension = 'campaign', utm_campaign,
+                                                     device_class)))) AS views
+                    FROM clickstream.events
+                    WHERE site_id = {site:String} AND dimension IN ('channel', 'campaign', 'device')
+                      AND type = 'page_view' AND session_id = ''
+                      AND ts >= toDateTime64(toString({date_from:DateTime}), 3, tz)
+                                - toIntervalDay(1)
+                      AND ts < toDateTime64(toString({date_to:DateTime}), 3, tz)
+                    GROUP BY anonymous_id, user_id
+                ) AS g
                 LEFT JOIN (SELECT anonymous_id, user_id FROM clickstream.identity_map
-                           WHERE site_id = {site:String}) AS m ON m.anonymous_id = e.anonymous_id
-                WHERE e.site_id = {site:String} AND dimension IN ('channel', 'campaign', 'device')
-                  AND e.type = 'page_view' AND e.session_id = ''
-                  AND e.ts >= toDateTime64(toString({date_from:DateTime}), 3, tz) - toIntervalDay(1)
-                  AND e.ts < toDateTime64(toString({date_to:DateTime}), 3, tz)
+                           WHERE site_id = {site:String}) AS m ON m.anonymous_id = g.anonymous_id
                 GROUP BY person
                 SETTINGS join_use_nulls = 0
             )

@@ -25,50 +25,44 @@ WITH
     1800000 AS session_timeout_ms
 SELECT
     person,
-    session_key AS session_id,
-    fromUnixTimestamp64Milli(toInt64(landed_ms), 'UTC') AS landed_at,
-    landed_ms,
-    page_views,
-    landing.1 AS channel,
-    landing.2 AS utm_source,
-    landing.3 AS utm_medium,
-    landing.4 AS utm_campaign
+    if(session_id = '', visit.2, session_id) AS session_id,
+    fromUnixTimestamp64Milli(toInt64(visit.1), 'UTC') AS landed_at,
+    visit.1 AS landed_ms,
+    toUInt64(visit.3) AS page_views,
+    visit.4.1 AS channel,
+    visit.4.2 AS utm_source,
+    visit.4.3 AS utm_medium,
+    visit.4.4 AS utm_campaign
 FROM
 (
+    -- one row per session_id; the page views without one are one row per person here, split
+    -- into sessions by time (one scan of person_events for both)
     SELECT
         person,
-        session_id AS session_key,
-        min(ts_ms) AS landed_ms,
-        toUInt64(count()) AS page_views,
-        argMin((toString(channel), toString(utm_source), toString(utm_medium),
-                toString(utm_campaign)), (ts_ms, toString(event_id))) AS landing
-    FROM clickstream.person_events
-    WHERE site_id = {site:String} AND type = 'page_view' AND session_id != ''
-      AND ts_ms >= period.1 - longest_session_ms AND ts_ms < period.2 + longest_session_ms
-    GROUP BY person, session_key
-    UNION ALL
-    -- page views without a session_id: each person's in (time, event_id) order, split where
-    -- 30 minutes or more passed since the previous one
-    SELECT
-        person,
-        run[1].2 AS session_key,
-        run[1].1 AS landed_ms,
-        toUInt64(length(run)) AS page_views,
-        run[1].3 AS landing
+        session_id,
+        -- with a session_id: (landing ms, landing event, page views, landing fields)
+        (min(ts_ms), '', count(), argMinIf(landing_fields, (ts_ms, toString(event_id)),
+                                           session_id != '')) AS whole,
+        -- without: each person's such page views in (time, event_id) order, split where
+        -- 30 minutes or more passed since the previous one
+        arraySort(groupArrayIf((ts_ms, toString(event_id), landing_fields), session_id = ''))
+            AS views,
+        arraySplit((view, previous) -> view.1 - previous.1 >= session_timeout_ms, views,
+                   arraySlice(arrayPushFront(views, views[1]), 1, length(views))) AS runs,
+        if(session_id = '',
+           arrayMap(run -> (run[1].1, run[1].2, toUInt64(length(run)), run[1].3), runs),
+           [whole]) AS sessions
     FROM
     (
         SELECT
-            person,
-            arraySort(groupArray((ts_ms, toString(event_id),
-                                  (toString(channel), toString(utm_source),
-                                   toString(utm_medium), toString(utm_campaign))))) AS views,
-            arraySplit((view, previous) -> view.1 - previous.1 >= session_timeout_ms,
-                       views, arrayPushFront(arrayPopBack(views), views[1])) AS runs
+            person, session_id, ts_ms, event_id,
+            (toString(channel), toString(utm_source), toString(utm_medium),
+             toString(utm_campaign)) AS landing_fields
         FROM clickstream.person_events
-        WHERE site_id = {site:String} AND type = 'page_view' AND session_id = ''
+        WHERE site_id = {site:String} AND type = 'page_view'
           AND ts_ms >= period.1 - longest_session_ms AND ts_ms < period.2 + longest_session_ms
-        GROUP BY person
     )
-    ARRAY JOIN runs AS run
+    GROUP BY person, session_id
 )
+ARRAY JOIN sessions AS visit
 WHERE landed_ms >= period.1 AND landed_ms < period.2;

@@ -18,55 +18,45 @@ CREATE OR REPLACE VIEW clickstream.session_landings AS
 SELECT
     site_id,
     person,
-    session_id,
-    landed_at,
-    landing_ms,
-    tupleElement(landing, 1) AS landing_event_id,
-    tupleElement(landing, 2) AS channel,
-    tupleElement(landing, 3) AS utm_source,
-    tupleElement(landing, 4) AS utm_medium,
-    tupleElement(landing, 5) AS utm_campaign,
-    tupleElement(landing, 6) AS referrer_domain,
-    tupleElement(landing, 7) AS landing_path
+    landed.1 AS session_id,
+    fromUnixTimestamp64Milli(toInt64(landed.2), 'UTC') AS landed_at,
+    landed.2 AS landing_ms,
+    landed.3.1 AS landing_event_id,
+    landed.3.2 AS channel,
+    landed.3.3 AS utm_source,
+    landed.3.4 AS utm_medium,
+    landed.3.5 AS utm_campaign,
+    landed.3.6 AS referrer_domain,
+    landed.3.7 AS landing_path
 FROM
 (
+    -- one row per session_id; the page views without one are one row per person here, split
+    -- into sessions by time below (one scan of person_events for both)
     SELECT
         site_id,
         person,
         session_id,
-        min(ts) AS landed_at,
-        min(ts_ms) AS landing_ms,
-        -- the landing page view's fields at once: one argMin instead of one per column
-        argMin((toString(event_id), toString(channel), toString(utm_source),
-                toString(utm_medium), toString(utm_campaign), toString(referrer_domain), path),
-               (ts_ms, toString(event_id))) AS landing
-    FROM clickstream.person_events
-    WHERE type = 'page_view' AND session_id != ''
-    GROUP BY site_id, person, session_id
-    UNION ALL
-    -- page views without a session_id: each person's in (time, event_id) order, split where
-    -- 30 minutes or more passed since the previous one; a session lands on its first
-    SELECT
-        site_id,
-        person,
-        run[1].2.1 AS session_id,
-        fromUnixTimestamp64Milli(toInt64(run[1].1), 'UTC') AS landed_at,
-        run[1].1 AS landing_ms,
-        run[1].2 AS landing
+        min(ts_ms) AS first_ms,
+        -- with a session_id: the landing page view's fields at once (one argMin, not one per
+        -- column)
+        argMinIf(landing_fields, (ts_ms, toString(event_id)), session_id != '') AS first_landing,
+        -- without a session_id: each person's such page views in (time, event_id) order,
+        -- split where 30 minutes or more passed since the previous one
+        arraySort(groupArrayIf((ts_ms, landing_fields), session_id = '')) AS views,
+        arraySplit((view, previous) -> view.1 - previous.1 >= 1800000, views,
+                   arraySlice(arrayPushFront(views, views[1]), 1, length(views))) AS runs,
+        -- each session as (session key, landing ms, landing fields)
+        if(session_id = '', arrayMap(run -> (run[1].2.1, run[1].1, run[1].2), runs),
+           [(session_id, first_ms, first_landing)]) AS sessions
     FROM
     (
         SELECT
-            site_id,
-            person,
-            arraySort(groupArray((ts_ms, (toString(event_id), toString(channel),
-                                          toString(utm_source), toString(utm_medium),
-                                          toString(utm_campaign), toString(referrer_domain),
-                                          path)))) AS views,
-            arraySplit((view, previous) -> view.1 - previous.1 >= 1800000,
-                       views, arrayPushFront(arrayPopBack(views), views[1])) AS runs
+            site_id, person, session_id, ts_ms, event_id,
+            (toString(event_id), toString(channel), toString(utm_source), toString(utm_medium),
+             toString(utm_campaign), toString(referrer_domain), path) AS landing_fields
         FROM clickstream.person_events
-        WHERE type = 'page_view' AND session_id = ''
-        GROUP BY site_id, person
+        WHERE type = 'page_view'
     )
-    ARRAY JOIN runs AS run
-);
+    GROUP BY site_id, person, session_id
+)
+ARRAY JOIN sessions AS landed;
