@@ -23,7 +23,6 @@ from tests.oracle import (
     ms,
     orders,
     person_resolver,
-    sessionless_sessions,
     unique_events,
 )
 
@@ -291,27 +290,20 @@ def lifecycle_movement(records, site, tz, date_from, date_to) -> list[Row]:
 
 
 def session_landings(records, site) -> dict[str, list[tuple[int, str, tuple[str, ...]]]]:
-    """person -> their sessions' landings (ms, landing event_id, source), in landing order."""
-    events = unique_events(records, site)
-    person = person_resolver(events)
-    sessionless: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for e in events:
-        if e["type"] == "page_view" and not e["session_id"]:
-            sessionless[person(e)].append((ms(e["ts"]), e["event_id"]))
-    derived = {}
-    for views in sessionless.values():
-        derived |= sessionless_sessions(views)
-    landing: dict[tuple[str, str], tuple[int, str, tuple[str, ...]]] = {}
-    for e in events:
-        if e["type"] == "page_view":
-            key = (person(e), e["session_id"] or derived[e["event_id"]])
-            candidate = (ms(e["ts"]), e["event_id"], tuple(e[f] for f in SOURCE_FIELDS))
-            if key not in landing or candidate[:2] < landing[key][:2]:
-                landing[key] = candidate
-    sessions: dict[str, list[tuple[int, str, tuple[str, ...]]]] = defaultdict(list)
-    for (who, _), found in landing.items():
-        sessions[who].append(found)
-    return {who: sorted(found) for who, found in sessions.items()}
+    """person -> their sessions' landings (ms, landing event_id, source), in landing order.
+    Page views without a session_id come with their session by time (by_person)."""
+    sessions = {}
+    for who, events in by_person(records, site).items():
+        first: dict[str, tuple[int, str, tuple[str, ...]]] = {}
+        for e in events:  # in (time, event_id) order: a session's first page view comes first
+            if e["type"] == "page_view":
+                first.setdefault(
+                    e["session_id"],
+                    (ms(e["ts"]), e["event_id"], tuple(e[f] for f in SOURCE_FIELDS)),
+                )
+        if first:
+            sessions[who] = sorted(first.values())
+    return sessions
 
 
 def acquisition_sources(records, site, tz, date_from, date_to) -> list[Row]:
