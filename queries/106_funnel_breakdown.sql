@@ -27,6 +27,7 @@ WITH
     (SELECT time_zone FROM clickstream.site_time_zone(site = {site:String})) AS site_tz_raw,
     ifNull(nullIf(site_tz_raw, ''), 'UTC') AS tz,
     {dimension:String} AS dimension,
+    1800000 AS session_timeout_ms,
     toUInt64(bitAnd(cityHash64(''), bitShiftLeft(toUInt64(1), 57) - 1)) AS sessionless_hash,
     assumeNotNull((SELECT step_names FROM clickstream.funnel_step_masks)) AS step_names,
     landings AS
@@ -54,8 +55,9 @@ WITH
         SELECT
             person,
             arrayMap(run -> (run[1].1, run[1].3),
-                     arraySplit((view, previous) -> view.1 - previous.1 >= 1800000,
-                                views, arrayPushFront(arrayPopBack(views), views[1])))
+                     arraySplit((view, previous) -> view.1 - previous.1 >= session_timeout_ms,
+                                views, arraySlice(arrayPushFront(views, views[1]), 1,
+                                                  length(views))))
                 AS sessions
         FROM
         (

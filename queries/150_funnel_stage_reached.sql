@@ -17,6 +17,7 @@
 CREATE OR REPLACE VIEW clickstream.funnel_stage_reached AS
 WITH
     assumeNotNull((SELECT step_names FROM clickstream.funnel_step_masks)) AS step_names,
+    1800000 AS session_timeout_ms,
     visitor_sessions AS
     (
         -- per visitor ids and session: the steps done; the step-1/2 events' smallest and
@@ -57,8 +58,9 @@ WITH
             person,
             arrayExists(run -> length(run) >= 2 AND arrayExists(e -> bitTest(e.3, 0), run)
                                AND arrayExists(e -> bitTest(e.3, 1), run),
-                        arraySplit((e, previous) -> e.1 - previous.1 >= 1800000,
-                                   views, arrayPushFront(arrayPopBack(views), views[1])))
+                        arraySplit((e, previous) -> e.1 - previous.1 >= session_timeout_ms,
+                                   views, arraySlice(arrayPushFront(views, views[1]), 1,
+                                                     length(views))))
                 AS engaged
         FROM
         (

@@ -15,6 +15,7 @@
 --   referrer_domain   domain of the landing page's referrer ('' when none)
 --   landing_path      path of the landing page
 CREATE OR REPLACE VIEW clickstream.session_landings AS
+WITH 1800000 AS session_timeout_ms
 SELECT
     site_id,
     person,
@@ -43,7 +44,7 @@ FROM
         -- without a session_id: each person's such page views in (time, event_id) order,
         -- split where 30 minutes or more passed since the previous one
         arraySort(groupArrayIf((ts_ms, landing_fields), session_id = '')) AS views,
-        arraySplit((view, previous) -> view.1 - previous.1 >= 1800000, views,
+        arraySplit((view, previous) -> view.1 - previous.1 >= session_timeout_ms, views,
                    arraySlice(arrayPushFront(views, views[1]), 1, length(views))) AS runs,
         -- each session as (session key, landing ms, landing fields)
         if(session_id = '', arrayMap(run -> (run[1].2.1, run[1].1, run[1].2), runs),
