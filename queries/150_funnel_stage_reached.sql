@@ -53,7 +53,9 @@ WITH
     time_sessions AS
     (
         -- step-1/2 events without a session_id, sessioned by time as in funnel_chains: per
-        -- person, whether one of their time sessions has a step-1 and another step-2 event
+        -- person, whether one of their time sessions has a step-1 and another step-2 event.
+        -- A second read of funnel_events: collected inside visitor_sessions instead (an array
+        -- on every session's group) it was slower, 3.9 s against 3.4 s on 10 M events.
         SELECT
             person,
             arrayExists(run -> length(run) >= 2 AND arrayExists(e -> bitTest(e.3, 0), run)
