@@ -24,7 +24,7 @@ from tests.support.browser import (
     arrived,
     launch_with_preferences,
     open_sent,
-    stored_queue,
+    stored_events,
     types_and_products,
 )
 from tests.support.servers import KafkaBroker
@@ -330,9 +330,9 @@ def test_collector_blocked_no_errors_in_the_page(shop: ShopSite, context: Browse
     page.wait_for_timeout(1500)
     assert problems.exceptions == []
     assert problems.only_network_notices(collector.url)
-    assert len(stored_queue(page)) > 10  # kept for the next page
+    assert len(stored_events(page)) > 10  # kept for the next page
     page.evaluate("() => { for (let n = 0; n < 130; n++) clickstream('track', 'bulk', {n}) }")
-    kept = stored_queue(page)  # at most 100, the oldest dropped
+    kept = stored_events(page)  # at most 100, the oldest dropped
     assert [event["properties"]["n"] for event in kept] == list(range(30, 130))
 
 

@@ -15,12 +15,15 @@
 
   const SESSION_SECONDS = 1800; // 30 minutes idle end a session
   const ID_SECONDS = 34560000; // 400 days, the longest cookie browsers keep
-  const QUEUE = '_cs_q'; // localStorage key of the unsent events, shared by the origin's tabs
-  const MAX_STORED = 100; // unsent events kept; the oldest are dropped
+  // localStorage keys of the unsent events start with this: each page writes only its own key.
+  const QUEUE = '_cs_q';
+  const MAX_STORED = 100; // unsent events a page keeps; the oldest are dropped
   const MAX_BODY = 60000; // keepalive fetch and sendBeacon bodies must stay under 64 KB
   const BATCH_DELAY = 1000; // ms an event waits for others to join its batch
-  const LEASE = 10000; // ms a tab holds the events it is sending; other tabs leave them alone
   const MAX_BACKOFF = 60000;
+  // A page that has not written its queue for this long is gone (closed, crashed, frozen): another
+  // page sends its events. Live pages write at least once per backoff, even hidden and throttled.
+  const ORPHANED = 180000;
   // Fields of the event contract; any other property goes to `properties`.
   const FIELDS = ['product_id', 'category', 'price', 'quantity', 'currency', 'order_id', 'revenue', 'items'];
   const script = d.currentScript;
@@ -35,13 +38,14 @@
   }
   const dnt = nav.doNotTrack == '1' || w.doNotTrack == '1' || nav.globalPrivacyControl;
   let started = false;
-  let memoryQueue = []; // the queue when localStorage is unavailable
+  let queue = []; // this page's unsent events, kept in localStorage too (see save)
+  let alive = 0; // when this page last made or tried to send events; 0 once it has gone
   let waiting = []; // events made before consent was given (never stored)
   let user = ''; // user id set in this page
   let lastUrl = '';
   let referrer = d.referrer;
   let timer = 0;
-  let sending = null; // the batch this tab is sending
+  let sending = []; // the batch this page is sending
   let pausedUntil = 0; // backoff after a failed send
   let failures = 0;
 
@@ -58,6 +62,7 @@
       (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16)
     );
   const consented = () => config.consent !== false;
+  const mine = QUEUE + '.' + uuid(); // this page's queue
   const endpoint = () => config.url + '/v1/batch?key=' + encodeURIComponent(config.key);
 
   // A value kept in a first-party cookie, mirrored in localStorage for when cookies are lost.
@@ -90,23 +95,38 @@
     return id;
   }
 
-  // The unsent events, in localStorage so that the next page (or another tab) sends them.
-  function load() {
+  // This page's unsent events are stored so that the next page (or another tab) sends them. Each
+  // page writes only its own key: pages writing one shared key lose each other's events.
+  // {t: alive, q: the events}
+  function save(events) {
+    queue = events.slice(-MAX_STORED);
     try {
-      return JSON.parse(storage.getItem(QUEUE)) || [];
-    } catch (e) {
-      return memoryQueue;
-    }
-  }
-  function save(queue) {
-    memoryQueue = queue.slice(-MAX_STORED);
-    try {
-      storage.setItem(QUEUE, JSON.stringify(memoryQueue));
+      storage.setItem(mine, JSON.stringify({ t: alive, q: queue }));
     } catch (e) {
       /* memory only */
     }
   }
-  const without = (queue, sent) => queue.filter((e) => sent.indexOf(e.event_id) < 0);
+  const queues = () => Object.keys(storage || {}).filter((key) => !key.indexOf(QUEUE));
+  // The events of gone pages move into this page's queue. Two pages may take the same orphan at
+  // once, or a page come back from the back/forward cache with its own: the warehouse counts an
+  // event_id once.
+  function adopt() {
+    alive = now();
+    try {
+      for (const key of queues()) {
+        const stored = JSON.parse(storage.getItem(key));
+        if (key != mine && !(stored.t > alive - ORPHANED)) {
+          save(queue.concat(stored.q)); // stored here before removed there
+          storage.removeItem(key);
+        }
+      }
+    } catch (e) {
+      /* removed meanwhile: the next flush looks again */
+    }
+    save(queue);
+  }
+  // The page never re-reads its own queue, so a batch holds the very objects of the queue.
+  const without = (events, batch) => events.filter((e) => !batch.includes(e));
 
   function emit(type, props) {
     if (!started) return;
@@ -137,9 +157,8 @@
     event.anonymous_id = keep('_cs_id', ID_SECONDS);
     event.session_id = keep('_cs_sid', SESSION_SECONDS);
     if (user) write('_cs_uid', user, ID_SECONDS);
-    const queue = load();
-    queue.push(event);
-    save(queue);
+    alive = now();
+    save(queue.concat(event));
     if (!timer) later(BATCH_DELAY);
   }
 
@@ -148,34 +167,27 @@
     timer = setTimeout(flush, ms);
   }
 
-  // Events nobody is sending now, oldest first, as many as fit in one body; leased to this tab.
-  function take(queue, time) {
+  // The first events of the queue, as many as fit in one body.
+  function take(queue) {
     const batch = [];
     let size = 0;
     for (const event of queue) {
-      if (event.lease > time) continue;
       size += JSON.stringify(event).length + 30;
       if (batch.length && size > MAX_BODY) break;
-      event.lease = time + LEASE;
       batch.push(event);
     }
     return batch;
   }
-  const body = (batch, time) =>
-    JSON.stringify(batch.map((e) => Object.assign({}, e, { lease: undefined, sent_at: time })));
+  const body = (batch, time) => JSON.stringify(batch.map((e) => Object.assign({ sent_at: time }, e)));
 
   const flush = guard(() => {
     timer = 0;
     const time = now();
-    if (sending || !consented()) return;
+    if (sending.length || !consented()) return;
     if (time < pausedUntil) return later(pausedUntil - time);
-    const queue = load();
-    const batch = take(queue, time);
-    if (!batch.length) {
-      if (queue.length) later(LEASE); // another tab holds them; take over if it goes away
-      return;
-    }
-    save(queue);
+    adopt();
+    const batch = take(queue);
+    if (!batch.length) return;
     const data = body(batch, time);
     // text/plain (fetch's default for a string) is a "simple" request: no CORS preflight.
     fetch(endpoint(), { method: 'POST', body: data, keepalive: data.length < MAX_BODY }).then(
@@ -187,20 +199,16 @@
 
   const sent = guard((batch, status, retryAfter) => {
     if (batch != sending) return; // handed over when the page went away: see leave()
-    sending = null;
-    const ids = batch.map((e) => e.event_id);
+    sending = [];
     if (status && status != 408 && status != 429 && status < 500) {
       // Stored (2xx), or refused for good (4xx: the collector dead-letters bad events): done.
       failures = 0;
-      save(without(load(), ids));
+      save(without(queue, batch));
       later(0);
     } else {
       // Collector away, overloaded or rate limiting: back off, as long as it asks if it says.
       const wait = retryAfter * 1000 || Math.min(MAX_BACKOFF, 1000 * 2 ** failures++);
       pausedUntil = now() + wait;
-      const queue = load();
-      for (const event of queue) if (ids.indexOf(event.event_id) >= 0) event.lease = 0;
-      save(queue);
       later(wait);
     }
   });
@@ -208,18 +216,26 @@
   // The page goes out of sight or away: hand what is left to the browser with sendBeacon, and
   // when it goes away, trust the batch in flight to its keepalive fetch too (the page will not
   // hear the answer; the next page must not send it again). While the collector is failing,
-  // keep everything for the next page instead.
+  // keep everything for the next page instead; a page that goes away marks its queue gone.
   const leave = guard((unloading) => {
-    if (!started || !consented() || now() < pausedUntil) return;
+    if (!started || !consented()) return;
     const time = now();
-    const queue = load();
-    let handed = unloading && sending ? sending : [];
+    let handed = unloading ? sending : [];
+    let rest = without(queue, sending);
     let batch;
-    while ((batch = take(queue, time)).length && nav.sendBeacon(endpoint(), body(batch, time))) {
+    while (
+      time >= pausedUntil &&
+      (batch = take(rest)).length &&
+      nav.sendBeacon(endpoint(), body(batch, time))
+    ) {
       handed = handed.concat(batch);
+      rest = rest.slice(batch.length);
     }
-    if (unloading) sending = null;
-    save(without(load(), handed.map((e) => e.event_id)));
+    if (unloading) {
+      sending = [];
+      alive = 0; // gone: the next page takes what is left
+    }
+    save(without(queue, handed));
   });
 
   // Automatic page views: the first one, then each history navigation that changes the URL.
@@ -279,8 +295,8 @@
       config.consent = !!yes;
       if (yes) waiting.forEach(enqueue);
       else {
-        forget(['_cs_uid', '_cs_id', '_cs_sid', QUEUE]);
-        memoryQueue = [];
+        forget(['_cs_uid', '_cs_id', '_cs_sid'].concat(queues()));
+        queue = [];
       }
       waiting = [];
       later(0);

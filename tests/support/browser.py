@@ -49,8 +49,11 @@ CHROMIUM_FLAGS = [
 # Playwright turns the back/forward cache off by default; users' browsers have it on.
 AS_USERS_HAVE_IT = ["--disable-back-forward-cache"]
 DEMO_WRITE_KEYS = "demo:demo-key"
-QUEUE_KEY = "_cs_q"  # the snippet's localStorage key for unsent events
-QUEUE_EMPTY = f"() => JSON.parse(localStorage.getItem('{QUEUE_KEY}') || '[]').length === 0"
+# The unsent events of every page of the origin: each page stores its own under `_cs_q.<id>`.
+STORED_EVENTS = """() => Object.keys(localStorage)
+    .filter((key) => key.startsWith('_cs_q'))
+    .flatMap((key) => JSON.parse(localStorage.getItem(key)).q)"""
+QUEUE_EMPTY = f"() => ({STORED_EVENTS})().length === 0"
 
 
 @contextmanager
@@ -166,9 +169,10 @@ class BatchRequests:
         context.on("request", lambda r: "/v1/batch" in r.url and self.seen.append(r))
 
 
-def stored_queue(page: Page) -> list[dict[str, Any]]:
-    """The snippet's unsent events in the page's localStorage."""
-    return page.evaluate(f"() => JSON.parse(localStorage.getItem('{QUEUE_KEY}') || '[]')")
+def stored_events(page: Page) -> list[dict[str, Any]]:
+    """The unsent events the snippet keeps in the origin's localStorage, all pages' together."""
+    result: list[dict[str, Any]] = page.evaluate(STORED_EVENTS)
+    return result
 
 
 def visitor_of(context: BrowserContext) -> str:
