@@ -12,8 +12,9 @@ gives the first run, the best and the median wall time, and the least CPU time (
 this process: chDB runs in it). The machine is shared, so wall times vary with its load; the
 CPU time and the best wall time are the repeatable figures.
 
-Also measured: what the materialized views (identity links, session_starts, traffic_buckets)
-cost an insert, against a copy of the events table without them.
+Also measured: what the materialized views (identity links, session_starts,
+session_landing_pages, traffic_buckets) cost an insert, against a copy of the events table
+without them.
 
 Environment: BENCH_QUERY_EVENTS (comma-separated sizes, default "10000000,50000000"),
 BENCH_QUERY_REPEAT (default 5). Runs in a child process, which owns its chDB directory.

@@ -21,6 +21,8 @@ from schemas.migrations import (
     set_retention,
     views,
 )
+from tests.support.events import journey_records
+from tests.support.loading import load_shuffled
 
 
 def tables(warehouse: Warehouse) -> dict[str, dict[str, str]]:
@@ -112,6 +114,35 @@ def test_data_survives_a_rerun(migrated_chdb: Warehouse) -> None:
     )
     migrate(migrated_chdb)
     assert migrated_chdb.query("SELECT reason FROM clickstream.dead_letters").rows == [("kept",)]
+
+
+def test_a_pre_aggregation_added_later_takes_in_the_events_stored_before(
+    empty_chdb: Warehouse, tmp_path: Path
+) -> None:
+    landing_pages = next(m for m in discover() if m.name == "012_session_landing_pages.sql")
+    directory = tmp_path / "migrations"
+    directory.mkdir()
+    for migration in discover():
+        if migration.version < landing_pages.version:
+            shutil.copy(migration.path, directory)
+    migrate(empty_chdb, directory, with_views=False)
+    records = journey_records(visitors=6, events_per_visitor=8)
+    for number, record in enumerate(records):
+        record["session_id"] = f"s-{record['anonymous_id']}-{number % 2}" if number % 3 else ""
+    load_shuffled(empty_chdb, records + records[:5])  # and a few resent
+    stored_before = migrate(empty_chdb)  # the rest, 012 among them: its backfill
+    assert landing_pages.name in [m.name for m in stored_before]
+
+    first: dict[str, tuple[str, str]] = {}
+    for record in sorted(records, key=lambda r: (r["ts"], r["event_id"])):
+        if record["type"] == "page_view" and record["session_id"]:
+            first.setdefault(record["session_id"], (record["event_id"], record["path"]))
+    found = empty_chdb.query(
+        "SELECT session_id, landing_event_id, landing_path FROM clickstream.session_landings "
+        "WHERE site_id = 'shop' AND session_id LIKE 's-%' ORDER BY session_id"
+    ).rows
+    assert found == sorted((session, *landing) for session, landing in first.items())
+    assert len(found) >= 6
 
 
 def test_only_pending_migrations_run(empty_chdb: Warehouse, tmp_path: Path) -> None:
