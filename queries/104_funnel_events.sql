@@ -24,9 +24,12 @@ WITH
     ifNull(nullIf(site_tz_raw, ''), 'UTC') AS tz,
     toDateTime64(toString({date_from:DateTime}), 3, tz) AS period_start,
     toDateTime64(toString({date_to:DateTime}), 3, tz) AS period_end,
-    assumeNotNull((SELECT types FROM clickstream.funnel_step_masks)) AS step_types,
-    assumeNotNull((SELECT masks FROM clickstream.funnel_step_masks)) AS step_masks,
-    assumeNotNull((SELECT user_id_mask FROM clickstream.funnel_step_masks)) AS user_id_mask
+    -- the same scalar in every funnel view: computed once per query
+    assumeNotNull((SELECT (types, masks, user_id_mask, step_names)
+                   FROM clickstream.funnel_step_masks)) AS step_set,
+    step_set.1 AS step_types,
+    step_set.2 AS step_masks,
+    step_set.3 AS user_id_mask
 SELECT
     anonymous_id, user_id, session_id, event_id,
     toUInt64(toUnixTimestamp64Milli(ts)) AS ts_ms,

@@ -29,7 +29,9 @@ WITH
     {dimension:String} AS dimension,
     1800000 AS session_timeout_ms,
     toUInt64(bitAnd(cityHash64(''), bitShiftLeft(toUInt64(1), 57) - 1)) AS sessionless_hash,
-    assumeNotNull((SELECT step_names FROM clickstream.funnel_step_masks)) AS step_names,
+    -- the same scalar in every funnel view: computed once per query
+    assumeNotNull((SELECT (types, masks, user_id_mask, step_names)
+                   FROM clickstream.funnel_step_masks)).4 AS step_names,
     landings AS
     (
         -- each session's landing, by its session_id's hash
@@ -121,10 +123,8 @@ WITH
         SELECT
             c.level AS level,
             -- seconds from each step to the next (0 beyond the level)
-            arrayMap(k -> if(level >= k,
-                             (toInt64(c.step_ms[k]) - toInt64(c.step_ms[k - 1])) / 1000, 0),
-                     [2, 3, 4, 5, 6]) AS gaps,
-            fromUnixTimestamp64Milli(toInt64(c.step_ms[1]), tz) AS started,
+            arrayMap(g -> g / 1000, c.gaps_ms) AS gaps,
+            fromUnixTimestamp64Milli(toInt64(c.start_ms), tz) AS started,
             multiIf(
                 dimension = 'all', '',
                 dimension = 'day', toString(toDate(started, tz)),
@@ -132,8 +132,8 @@ WITH
                 dimension = 'month', toString(toStartOfMonth(started, tz)),
                 dimension IN ('channel', 'campaign', 'device'),
                 if(c.session_hash = sessionless_hash,
-                   arrayLast(x -> x.1 <= c.step_ms[1], t.sessions).2, l.landing_value),
-                if(f.first_ms < c.step_ms[1], 'returning', 'new')) AS value
+                   arrayLast(x -> x.1 <= c.start_ms, t.sessions).2, l.landing_value),
+                if(f.first_ms < c.start_ms, 'returning', 'new')) AS value
         FROM clickstream.funnel_chains(site = {site:String}, date_from = {date_from:DateTime},
                                        date_to = {date_to:DateTime},
                                        window_seconds = {window_seconds:UInt32}) AS c

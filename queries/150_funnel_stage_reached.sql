@@ -16,7 +16,9 @@
 --   share            visitors / active_visitors, 0..1 (0 when nobody was active)
 CREATE OR REPLACE VIEW clickstream.funnel_stage_reached AS
 WITH
-    assumeNotNull((SELECT step_names FROM clickstream.funnel_step_masks)) AS step_names,
+    -- the same scalar in every funnel view: computed once per query
+    assumeNotNull((SELECT (types, masks, user_id_mask, step_names)
+                   FROM clickstream.funnel_step_masks)).4 AS step_names,
     1800000 AS session_timeout_ms,
     visitor_sessions AS
     (

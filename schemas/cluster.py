@@ -125,3 +125,13 @@ def retention_statement(cluster: str | None, days: int) -> str:
     if days == 0:
         return f"ALTER TABLE {table}{on_cluster} REMOVE TTL"
     return f"ALTER TABLE {table}{on_cluster} MODIFY TTL toDateTime(ts) + INTERVAL {int(days)} DAY"
+
+
+def drop_partition_statement(table: str, partition: int, cluster: str | None) -> str:
+    """ALTER that drops one partition (an integer partition key) of a table of the schema: on a
+    cluster, of its local tables."""
+    if not table.isidentifier():
+        raise ClusterRenderError(f"invalid table name {table!r}")
+    name = f"clickstream.{table}" if cluster is None else f"clickstream.{table}_local"
+    on_cluster = "" if cluster is None else f" ON CLUSTER `{check_cluster_name(cluster)}`"
+    return f"ALTER TABLE {name}{on_cluster} DROP PARTITION {int(partition)}"
