@@ -269,6 +269,8 @@ def worker(
     from prometheus_client import start_http_server
 
     from clickstream.kafka_topics import ensure_topics
+    from clickstream.warehouse import connect
+    from pipeline.funnel_snapshots import SnapshotTimer
     from pipeline.kafka_worker import KafkaWorker, WorkerSettings
     from pipeline.metrics import WorkerMetrics
 
@@ -295,10 +297,60 @@ def worker(
     signal.signal(signal.SIGTERM, lambda *_: stream_worker.stop())
     signal.signal(signal.SIGINT, lambda *_: stream_worker.stop())
     console.print(f"worker: {settings.kafka} -> {warehouse.url} (group {group})")
+    # a connection of its own: the loader's is not shared across threads
+    snapshot_warehouse = connect(settings.clickhouse_url)
+    snapshots = SnapshotTimer(
+        snapshot_warehouse, settings.funnel_snapshot_seconds, settings.cluster or None
+    )
+    snapshots.start()
     try:
         stream_worker.run()
     finally:
+        snapshots.stop()
+        snapshot_warehouse.close()
         warehouse.close()
+
+
+@app.command("funnel-snapshot")
+def funnel_snapshot(
+    config: ConfigOption = None,
+    clickhouse: ClickHouseOption = None,
+    data_dir: DataDirOption = None,
+    site: Annotated[
+        list[str] | None,
+        typer.Option("--site", help="Only this site (repeatable); default: every site behind."),
+    ] = None,
+    window_seconds: Annotated[
+        int, typer.Option(min=1, help="Conversion window the snapshot serves (funnel default).")
+    ] = 7 * 86400,
+    settle_seconds: Annotated[
+        float,
+        typer.Option(min=0, help="Events loaded this long before now count as in it."),
+    ] = 60.0,
+) -> None:
+    """Take the funnel snapshots now, so the funnel views read one row per person (the worker
+    and `serve` do this every FUNNEL_SNAPSHOT_SECONDS)."""
+    from rich.table import Table
+
+    from clickstream.warehouse import connect
+    from pipeline.funnel_snapshots import refresh
+
+    settings = load_settings(config, clickhouse=clickhouse, data_dir=data_dir)
+    warehouse = connect(settings.clickhouse_url)
+    try:
+        taken = refresh(
+            warehouse,
+            sites=site,
+            window_seconds=window_seconds,
+            settle_seconds=settle_seconds,
+            cluster=settings.cluster or None,
+        )
+    finally:
+        warehouse.close()
+    table = Table("site", "persons", "seconds")
+    for snapshot in taken:
+        table.add_row(snapshot.site, f"{snapshot.persons:,}", f"{snapshot.seconds:.1f}")
+    console.print(table if taken else "every funnel snapshot is up to date")
 
 
 @app.command()

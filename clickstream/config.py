@@ -29,6 +29,9 @@ class Settings:
     sql_password: str = ""  # empty: made on first start, kept in <data_dir>/sql-password
     topic: str = "clickstream.events"
     dead_letter_topic: str = "clickstream.dead_letters"
+    cluster: str = ""  # a ClickHouse cluster the schema was created ON (migrate --cluster)
+    # the worker and the embedded server refresh the funnel snapshots this often; 0: never
+    funnel_snapshot_seconds: float = 300.0
 
     @property
     def clickhouse_url(self) -> str:
@@ -67,4 +70,6 @@ def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Se
     values.update({name: value for name, value in overrides.items() if value is not None})
     if "data_dir" in values:
         values["data_dir"] = Path(values["data_dir"])
+    if "funnel_snapshot_seconds" in values:
+        values["funnel_snapshot_seconds"] = float(values["funnel_snapshot_seconds"])
     return Settings(**values)

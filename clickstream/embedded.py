@@ -101,6 +101,7 @@ def serve(
     from ingest.local_sink import LocalSink
     from ingest.main import collector_settings, spool_max_bytes
     from ingest.spool import Spool
+    from pipeline.funnel_snapshots import SnapshotTimer
     from pipeline.loader import Loader
     from pipeline.spool_loader import SpoolLoader
 
@@ -145,7 +146,12 @@ def serve(
             _when_started(server, lambda: on_started(endpoints))
         if len(sockets) > 1:
             _publish_sql_address(server, settings, sockets[1])
-        server.run(sockets=sockets)
+        snapshots = SnapshotTimer(warehouse, settings.funnel_snapshot_seconds)
+        snapshots.start()
+        try:
+            server.run(sockets=sockets)
+        finally:
+            snapshots.stop()
     finally:
         warehouse.close()
 

@@ -13,7 +13,12 @@ import orjson
 import pytest
 
 from clickstream.warehouse import Warehouse
-from schemas.cluster import ClusterRenderError, render, retention_statement
+from schemas.cluster import (
+    ClusterRenderError,
+    drop_partition_statement,
+    render,
+    retention_statement,
+)
 from schemas.migrations import script
 from tests.support.golden import expected_output, golden_queries
 
@@ -21,7 +26,10 @@ CLUSTER = "shop_cluster"
 
 
 def test_every_statement_of_the_cluster_schema_is_valid_sql(migrated_chdb: Warehouse) -> None:
-    statements = script(cluster=CLUSTER) + [retention_statement(CLUSTER, 30)]
+    statements = script(cluster=CLUSTER) + [
+        retention_statement(CLUSTER, 30),
+        drop_partition_statement("funnel_snapshot_chains", 1795564371286, CLUSTER),
+    ]
     for statement in statements:
         formatted = migrated_chdb.query("SELECT formatQuery({q:String})", {"q": statement}).scalar()
         if formatted.startswith("INSERT INTO"):
