@@ -12,6 +12,9 @@ gives the first run, the best and the median wall time, and the least CPU time (
 this process: chDB runs in it). The machine is shared, so wall times vary with its load; the
 CPU time and the best wall time are the repeatable figures.
 
+The funnel queries run twice: before the site has a funnel snapshot (every chain from raw
+events), and after one is taken (pipeline/funnel_snapshots.py; its time is printed).
+
 Also measured: what the materialized views (identity links, session_starts,
 session_landing_pages, traffic_buckets) cost an insert, against a copy of the events table
 without them.
@@ -32,6 +35,7 @@ import time
 from pathlib import Path
 
 from clickstream.warehouse import Warehouse, connect
+from pipeline import funnel_snapshots
 from schemas.migrations import migrate
 
 SQL = Path(__file__).parent / "sql"
@@ -44,6 +48,8 @@ PERIOD = {"date_from": "2026-01-01 00:00:00", "date_to": "2026-04-01 00:00:00"}
 WINDOW_SECONDS = 7 * 86400
 INSERT_PROBE_EVENTS = 1_000_000
 AGGREGATES = ("events", "identities", "session_starts", "traffic_buckets")
+# the timed queries that read funnel_chains, so the funnel snapshot changes their time
+SNAPSHOT_READERS = ("funnel", "funnel_by_channel", "funnel_by_visitor_type")
 
 
 def cpu_seconds() -> float:
@@ -104,17 +110,19 @@ def insert_cost(warehouse: Warehouse) -> None:
     warehouse.execute("DROP TABLE clickstream.events_without_views")
 
 
-def time_queries(warehouse: Warehouse, site: str) -> None:
+def time_queries(warehouse: Warehouse, site: str, heading: str, only: tuple[str, ...] = ()) -> None:
     params = {"site": site, "window_seconds": WINDOW_SECONDS, **PERIOD}
     print(
-        f"\n{site}, period {PERIOD['date_from']} to {PERIOD['date_to']}, window 7 days, "
-        f"{REPEAT + 1} runs each\n"
+        f"\n{site}, {heading}, period {PERIOD['date_from']} to {PERIOD['date_to']}, "
+        f"window 7 days, {REPEAT + 1} runs each\n"
     )
     print("| query | first s | best s | median s | least CPU-s |")
     print("|---|---:|---:|---:|---:|")
     for path in sorted((SQL / "queries").glob("*.sql")):
         text = path.read_text().strip().removesuffix(";")
         label = text.splitlines()[0].removeprefix("-- ").split(":")[0]
+        if only and label not in only:
+            continue
         walls, cpus = [], []
         for _ in range(REPEAT + 1):
             cpu, started = cpu_seconds(), time.perf_counter()
@@ -128,6 +136,16 @@ def time_queries(warehouse: Warehouse, site: str) -> None:
         if label == "funnel":
             funnel = answer.decode()
     print("\nfunnel visitors per step:", [line.split("\t")[2] for line in funnel.splitlines()])
+
+
+def take_snapshot(warehouse: Warehouse, site: str) -> None:
+    """The site's funnel snapshot, as the worker's timer takes it."""
+    cpu, started = cpu_seconds(), time.perf_counter()
+    (snapshot,) = funnel_snapshots.refresh(warehouse, sites=[site], settle_seconds=0)
+    print(
+        f"\n{site}: funnel snapshot of {snapshot.persons:,} persons taken in "
+        f"{time.perf_counter() - started:.2f} s, {cpu_seconds() - cpu:.2f} CPU-s"
+    )
 
 
 def run() -> None:
@@ -148,7 +166,9 @@ def run() -> None:
         )
         print(f"events table: {parts} active parts, merges stopped")
         for site in sites:
-            time_queries(warehouse, site)
+            time_queries(warehouse, site, "no funnel snapshot (every chain from raw events)")
+            take_snapshot(warehouse, site)
+            time_queries(warehouse, site, "with the funnel snapshot", SNAPSHOT_READERS)
     finally:
         warehouse.close()
         shutil.rmtree(workdir, ignore_errors=True)
