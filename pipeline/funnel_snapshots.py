@@ -30,6 +30,9 @@ DEFAULT_WINDOW_SECONDS = 7 * 24 * 3600  # the funnel views' default conversion w
 # and became visible after.
 SETTLE_SECONDS = 60.0
 MAX_WINDOW_SECONDS = (2**32 - 1) // 1000  # step gaps are stored as UInt32 milliseconds
+# A generation is dropped only this long after a newer one was started: with several workers
+# refreshing, another may still be writing an older one.
+RETIRE_GRACE_SECONDS = 900.0
 
 
 @dataclass(frozen=True)
@@ -82,9 +85,16 @@ def take(
     return Snapshot(site, generation, int(persons), seconds)
 
 
-def drop_retired(warehouse: Warehouse, cluster: str | None = None) -> list[int]:
+def drop_retired(
+    warehouse: Warehouse,
+    cluster: str | None = None,
+    grace_seconds: float = RETIRE_GRACE_SECONDS,
+) -> list[int]:
     """Drop the chains of generations no query reads any more; returns them."""
-    retired = [int(row[0]) for row in warehouse.query(_sql("funnel_snapshot_retired.sql")).rows]
+    result = warehouse.query(
+        _sql("funnel_snapshot_retired.sql"), {"grace_ms": int(grace_seconds * 1000)}
+    )
+    retired = [int(row[0]) for row in result.rows]
     for generation in retired:
         warehouse.execute(drop_partition_statement("funnel_snapshot_chains", generation, cluster))
     return retired
@@ -97,6 +107,7 @@ def refresh(
     window_seconds: int = DEFAULT_WINDOW_SECONDS,
     settle_seconds: float = SETTLE_SECONDS,
     cluster: str | None = None,
+    grace_seconds: float = RETIRE_GRACE_SECONDS,
 ) -> list[Snapshot]:
     """Snapshot the given sites (default: every site that is due), then drop retired ones."""
     generation = int(time.time() * 1000)
@@ -111,7 +122,7 @@ def refresh(
         )
         for site in todo
     ]
-    drop_retired(warehouse, cluster)
+    drop_retired(warehouse, cluster, grace_seconds)
     return taken
 
 

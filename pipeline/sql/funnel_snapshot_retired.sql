@@ -1,6 +1,8 @@
 -- The funnel snapshot generations whose chains can go: neither of the two latest snapshots of
--- any site, and older than the newest of those (a newer one may still be being written; a
--- query reads the latest snapshot, so the one before it is kept for queries already running).
+-- any site (a query reads the latest; the one before is kept for queries already running),
+-- and started grace_ms or more before the newest of those: a generation another worker is
+-- still writing is younger than that.
+-- Parameters: grace_ms UInt64
 -- Columns: generation
 WITH kept AS
 (
@@ -16,5 +18,5 @@ WITH kept AS
 SELECT DISTINCT generation
 FROM clickstream.funnel_snapshot_chains
 WHERE generation NOT IN (SELECT generation FROM kept)
-  AND generation < (SELECT max(generation) FROM kept)
+  AND generation + {grace_ms:UInt64} < (SELECT max(generation) FROM kept)
 ORDER BY generation;
