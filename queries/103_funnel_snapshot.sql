@@ -14,8 +14,7 @@ WITH
     toUnixTimestamp64Milli(toDateTime64(toString({date_from:DateTime}), 3, tz)) AS period_start_ms,
     toUnixTimestamp64Milli(toDateTime64(toString({date_to:DateTime}), 3, tz)) AS period_end_ms,
     -- funnel_steps as they are now, hashed as the snapshot's steps_hash was
-    (SELECT cityHash64(arraySort(groupArray((step, event_types, or_user_id))))
-     FROM clickstream.funnel_steps) AS current_steps
+    (SELECT steps_hash FROM clickstream.funnel_steps_hash) AS current_steps
 SELECT
     max(s.generation) AS generation,
     argMax(s.loaded_before, s.generation) AS loaded_before

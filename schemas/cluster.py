@@ -118,13 +118,18 @@ def _to_local(sql: str, tables: set[str]) -> str:
     )
 
 
+def _alter_table(table: str, cluster: str | None) -> str:
+    """`ALTER TABLE <table>` of the schema; on a cluster, of its local tables on every node."""
+    if cluster is None:
+        return f"ALTER TABLE clickstream.{table}"
+    return f"ALTER TABLE clickstream.{table}_local ON CLUSTER `{check_cluster_name(cluster)}`"
+
+
 def retention_statement(cluster: str | None, days: int) -> str:
     """ALTER for `clickstream migrate --retention-days`: on a cluster, of the local tables."""
-    table = "clickstream.events" if cluster is None else "clickstream.events_local"
-    on_cluster = "" if cluster is None else f" ON CLUSTER `{check_cluster_name(cluster)}`"
     if days == 0:
-        return f"ALTER TABLE {table}{on_cluster} REMOVE TTL"
-    return f"ALTER TABLE {table}{on_cluster} MODIFY TTL toDateTime(ts) + INTERVAL {int(days)} DAY"
+        return f"{_alter_table('events', cluster)} REMOVE TTL"
+    return f"{_alter_table('events', cluster)} MODIFY TTL toDateTime(ts) + INTERVAL {int(days)} DAY"
 
 
 def drop_partition_statement(table: str, partition: int, cluster: str | None) -> str:
@@ -132,6 +137,4 @@ def drop_partition_statement(table: str, partition: int, cluster: str | None) ->
     cluster, of its local tables."""
     if not table.isidentifier():
         raise ClusterRenderError(f"invalid table name {table!r}")
-    name = f"clickstream.{table}" if cluster is None else f"clickstream.{table}_local"
-    on_cluster = "" if cluster is None else f" ON CLUSTER `{check_cluster_name(cluster)}`"
-    return f"ALTER TABLE {name}{on_cluster} DROP PARTITION {int(partition)}"
+    return f"{_alter_table(table, cluster)} DROP PARTITION {int(partition)}"

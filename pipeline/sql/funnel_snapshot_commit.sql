@@ -7,8 +7,7 @@ SELECT
     {site:String},
     {generation:UInt64},
     {window_seconds:UInt32},
-    (SELECT cityHash64(arraySort(groupArray((step, event_types, or_user_id))))
-     FROM clickstream.funnel_steps),
+    (SELECT steps_hash FROM clickstream.funnel_steps_hash),
     {loaded_before:DateTime64(3)},
     (SELECT count() FROM clickstream.funnel_snapshot_chains
      WHERE site_id = {site:String} AND generation = {generation:UInt64}),

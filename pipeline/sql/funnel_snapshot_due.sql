@@ -18,7 +18,6 @@ LEFT JOIN
 ) AS s ON s.site_id = e.site_id
 WHERE s.covered IS NULL
    OR e.last_loaded >= s.covered
-   OR s.steps_hash != (SELECT cityHash64(arraySort(groupArray((step, event_types, or_user_id))))
-                       FROM clickstream.funnel_steps)
+   OR s.steps_hash != (SELECT steps_hash FROM clickstream.funnel_steps_hash)
 ORDER BY site_id
 SETTINGS join_use_nulls = 1;
