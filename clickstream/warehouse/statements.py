@@ -1,46 +1,55 @@
-"""Split a .sql file into statements: on `;` outside quotes and comments."""
+"""Read SQL text: split a .sql file into statements (on `;` outside quotes and comments), and tell
+code from comments and quoted literals."""
 
 from __future__ import annotations
 
 
+def skip_non_code(text: str, index: int) -> int:
+    """The index just past the comment or quoted literal (string, "identifier", `identifier`)
+    that starts at `index`; `index` itself when none starts there."""
+    pair = text[index : index + 2]
+    if pair == "--":
+        end = text.find("\n", index)
+        return len(text) if end == -1 else end
+    if pair == "/*":
+        end = text.find("*/", index + 2)
+        return len(text) if end == -1 else end + 2
+    quote = text[index : index + 1]
+    if quote and quote in "'\"`":
+        position = index + 1
+        while position < len(text) and text[position] != quote:
+            position += 2 if text[position] == "\\" else 1
+        return min(position + 1, len(text))
+    return index
+
+
+def code_positions(text: str) -> list[bool]:
+    """For every character of `text`: is it SQL code (not inside a comment or quoted literal)?"""
+    mask = [True] * len(text)
+    index = 0
+    while index < len(text):
+        end = skip_non_code(text, index)
+        if end == index:
+            index += 1
+            continue
+        mask[index:end] = [False] * (end - index)
+        index = end
+    return mask
+
+
 def split_statements(text: str) -> list[str]:
     statements: list[str] = []
-    current: list[str] = []
-    index, length = 0, len(text)
-    quote: str | None = None
-    while index < length:
-        char = text[index]
-        pair = text[index : index + 2]
-        if quote:
-            current.append(char)
-            if char == "\\":
-                current.append(text[index + 1 : index + 2])
-                index += 2
-                continue
-            if char == quote:
-                quote = None
-        elif pair == "--":
-            end = text.find("\n", index)
-            end = length if end == -1 else end
-            current.append(text[index:end])
+    start = index = 0
+    while index < len(text):
+        end = skip_non_code(text, index)
+        if end != index:
             index = end
             continue
-        elif pair == "/*":
-            end = text.find("*/", index + 2)
-            end = length if end == -1 else end + 2
-            current.append(text[index:end])
-            index = end
-            continue
-        elif char in "'\"`":
-            quote = char
-            current.append(char)
-        elif char == ";":
-            statements.append("".join(current))
-            current = []
-        else:
-            current.append(char)
+        if text[index] == ";":
+            statements.append(text[start:index])
+            start = index + 1
         index += 1
-    statements.append("".join(current))
+    statements.append(text[start:])
     return [statement.strip() for statement in statements if _has_code(statement)]
 
 
