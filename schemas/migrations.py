@@ -19,6 +19,7 @@ from clickstream.warehouse import Warehouse
 from clickstream.warehouse.statements import split_statements
 from queries import QUERIES_DIR
 from schemas.cluster import render, retention_statement, sharded_tables
+from schemas.view_inlining import inline_view_files
 
 MIGRATIONS_DIR = Path(__file__).parent / "clickhouse"
 _FILE_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
@@ -94,11 +95,12 @@ def apply_views(
     warehouse: Warehouse, directory: Path = QUERIES_DIR, layout: Layout | None = None
 ) -> list[str]:
     """(Re)create every view of queries/ in file order; each file is one CREATE OR REPLACE
-    VIEW, so this is idempotent. Returns the view files applied."""
+    VIEW, so this is idempotent. Calls of parameterized views are written out as subqueries
+    (schemas/view_inlining.py). Returns the view files applied."""
     layout = layout or Layout(None)
     applied_views = []
-    for path in views(directory):
-        for statement in layout.statements(path.read_text(encoding="utf-8")):
+    for path, text in inline_view_files(views(directory)):
+        for statement in layout.statements(text):
             try:
                 warehouse.execute(statement)
             except Exception as error:
@@ -112,7 +114,8 @@ def script(directory: Path = MIGRATIONS_DIR, cluster: str | None = None) -> list
     applying by hand)."""
     layout = Layout(cluster, directory)
     statements = [s for m in discover(directory) for s in layout.statements(m.text)]
-    return statements + [s for p in views() for s in layout.statements(p.read_text("utf-8"))]
+    view_statements = [s for _, text in inline_view_files(views()) for s in layout.statements(text)]
+    return statements + view_statements
 
 
 def migrate(
