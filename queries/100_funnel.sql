@@ -5,9 +5,9 @@
 --
 -- The steps (which events satisfy them) are defined in one place, funnel_steps; the order rules
 -- and the chain each visitor is counted by are in funnel_chains. The answer equals
--- funnel_breakdown's dimension 'all'; this view reads funnel_chains directly, because each
--- view layer costs another analysis of everything beneath it (a third of the funnel's time
--- once chains come from a snapshot; see BENCHMARKS.md). Default steps:
+-- funnel_breakdown's dimension 'all'; this view reads funnel_chains directly, because analysing
+-- the query is most of the funnel's time once chains come from a snapshot, and the breakdown's
+-- dimensions would add to it (see BENCHMARKS.md). Default steps:
 --   1 visit       a page_view                        (the chain starts here, inside the period)
 --   2 engaged     a second, distinct page_view in the same session (its absence is the bounce)
 --   3 interest    a favorite or add_to_cart
