@@ -3,6 +3,11 @@ code from comments and quoted literals."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
+_NON_CODE_START = re.compile(r"--|/\*|['\"`]")
+
 
 def skip_non_code(text: str, index: int) -> int:
     """The index just past the comment or quoted literal (string, "identifier", `identifier`)
@@ -26,31 +31,32 @@ def skip_non_code(text: str, index: int) -> int:
 def code_positions(text: str) -> list[bool]:
     """For every character of `text`: is it SQL code (not inside a comment or quoted literal)?"""
     mask = [True] * len(text)
-    index = 0
-    while index < len(text):
-        end = skip_non_code(text, index)
-        if end == index:
-            index += 1
-            continue
-        mask[index:end] = [False] * (end - index)
-        index = end
+    for start, end in _non_code_spans(text):
+        mask[start:end] = [False] * (end - start)
     return mask
 
 
 def split_statements(text: str) -> list[str]:
     statements: list[str] = []
-    start = index = 0
-    while index < len(text):
-        end = skip_non_code(text, index)
-        if end != index:
-            index = end
-            continue
-        if text[index] == ";":
-            statements.append(text[start:index])
-            start = index + 1
-        index += 1
+    start = code_start = 0
+    for span_start, span_end in (*_non_code_spans(text), (len(text), len(text))):
+        # the `;` in the code between the previous comment or literal and this one
+        end = text.find(";", code_start, span_start)
+        while end != -1:
+            statements.append(text[start:end])
+            start = end + 1
+            end = text.find(";", start, span_start)
+        code_start = span_end
     statements.append(text[start:])
     return [statement.strip() for statement in statements if _has_code(statement)]
+
+
+def _non_code_spans(text: str) -> Iterator[tuple[int, int]]:
+    index = 0
+    while (match := _NON_CODE_START.search(text, index)) is not None:
+        end = skip_non_code(text, match.start())
+        yield match.start(), end
+        index = end
 
 
 def _has_code(statement: str) -> bool:
