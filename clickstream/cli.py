@@ -12,6 +12,7 @@ from rich.console import Console
 
 from clickstream.config import Settings, load_settings
 from clickstream.reports.definitions import REPORTS
+from pipeline.funnel_snapshots import DEFAULT_WINDOW_SECONDS, SETTLE_SECONDS
 
 if TYPE_CHECKING:
     from clickstream.warehouse import Warehouse
@@ -322,11 +323,11 @@ def funnel_snapshot(
     ] = None,
     window_seconds: Annotated[
         int, typer.Option(min=1, help="Conversion window the snapshot serves (funnel default).")
-    ] = 7 * 86400,
+    ] = DEFAULT_WINDOW_SECONDS,
     settle_seconds: Annotated[
         float,
         typer.Option(min=0, help="Events loaded this long before now count as in it."),
-    ] = 60.0,
+    ] = SETTLE_SECONDS,
 ) -> None:
     """Take the funnel snapshots now, so the funnel views read one row per person (the worker
     and `serve` do this every FUNNEL_SNAPSHOT_SECONDS)."""
